@@ -38,6 +38,7 @@ export type AfkErrorCode =
   | 'subagent_depth'
   | 'subagent_cycle'
   | 'policy_error'
+  | 'policy_denied'
   | 'approval_stale'
   | 'approval_not_found'
   | 'approval_rejected'

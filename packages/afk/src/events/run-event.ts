@@ -105,10 +105,12 @@ export const RunEventDataSchemas = {
     toolExecutions: z.array(ToolExecutionRecordSchema),
     usage: UsageAggregateSchema,
   }),
+  /** A message the runtime adds to the transcript (e.g. a structured-output repair request). */
+  message_added: z.object({ reason: z.string(), message: MessageSchema }),
   limit_hit: z.object({ limit: z.string(), value: z.number(), max: z.number() }),
   warning: z.object({ code: z.string(), message: z.string() }),
   run_paused: z.object({
-    reason: z.enum(['approval', 'background', 'side_effect_unknown']),
+    reason: z.enum(['approval', 'background', 'side_effect_unknown', 'interrupt', 'subagent']),
     approvals: z.array(z.string()),
     tickets: z.array(z.string()),
   }),

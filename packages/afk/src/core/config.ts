@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
+
+/**
+ * Runner configuration. Defaults: interactionMode 'headless', approvalFallback 'deny',
+ * approvalTimeoutMs 300_000, sanitizeToolOutput true, toolOutputMaxChars 12_000,
+ * redactKeys ['apiKey','authorization','password','secret','token'], debug false,
+ * snapshotEverySteps 10, leaseTtlMs 30_000, backgroundPolicy 'wait', backgroundMaxWaitMs 60_000,
+ * unknownSideEffectPolicy 'ask', streamBufferLimit 10_000.
+ *
+ * @example
+ * new Runner({ config: { interactionMode: 'external', toolOutputMaxChars: 4000 } })
+ */
+export const RunnerConfigSchema = z
+  .object({
+    /** headless: approvals resolve by `approvalFallback`; interactive: an InteractionProvider decides; external: the run pauses (`interrupted`) until `decideApproval` + `resume`. */
+    interactionMode: z.enum(['headless', 'interactive', 'external']).default('headless'),
+    approvalFallback: z.enum(['deny', 'approve']).default('deny'),
+    approvalTimeoutMs: z.number().positive().default(300_000),
+    sanitizeToolOutput: z.boolean().default(true),
+    toolOutputMaxChars: z.number().int().positive().default(12_000),
+    redactKeys: z.array(z.string()).default([...DEFAULT_REDACT_KEYS]),
+    debug: z.boolean().default(false),
+    /** A snapshot every K steps (and at every pause and end), so resume folds a short tail. */
+    snapshotEverySteps: z.number().int().positive().default(10),
+    leaseTtlMs: z.number().int().positive().default(30_000),
+    /** When the model answers while background tickets are pending: wait for them (bounded) or return `interrupted`. */
+    backgroundPolicy: z.enum(['wait', 'interrupt']).default('wait'),
+    backgroundMaxWaitMs: z.number().nonnegative().default(60_000),
+    /** A side-effecting call that started but never finished before a crash: ask a human, or fail the call. */
+    unknownSideEffectPolicy: z.enum(['ask', 'fail']).default('ask'),
+    /** Per-subscriber stream buffer bound; beyond it a lagging subscriber drops events (with a warning). */
+    streamBufferLimit: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+export type RunnerConfig = z.output<typeof RunnerConfigSchema>;
+export type RunnerConfigInput = z.input<typeof RunnerConfigSchema>;
