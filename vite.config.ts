@@ -32,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.ts', 'packages/*/test/**/*.browser.test.ts'],
+          // Starts the local OpenAI-wire test server in Node for the browser tests (see its file).
+          globalSetup: ['packages/afk/src/llms/test-support/browser-global-setup.ts'],
           testTimeout: 30_000,
           sequence: { groupOrder: 1 },
           browser: {

@@ -9,7 +9,7 @@ import type { JSONValue } from '../internal/json.js';
 import { toJSONValue } from '../internal/json.js';
 import { redact } from '../internal/redact.js';
 import { estimateCostUsd } from '../llms/pricing.js';
-import type { LLMClient, LLMRequest, LLMResponse, Message } from '../llms/types.js';
+import type { LLMClient, LLMRequest, LLMResponse, LLMToolSpec, Message } from '../llms/types.js';
 import type { MemoryStore, RunLease, RunRecord, StoreBatch, ThreadRecord } from '../memory/types.js';
 import type { TelemetrySink, TelemetrySpan } from '../telemetry/index.js';
 import type { Middleware } from '../tools/tool.js';
@@ -74,6 +74,7 @@ export class RunEnd extends Error {
 }
 
 const LIMIT_REASON = Symbol('afk-limit');
+const ALLOW: PolicyDecision = Object.freeze({ action: 'allow', matchedRules: [] as string[] }) as PolicyDecision;
 
 /**
  * One run in flight: the step loop. It appends typed events (state is the fold of them), flushes
@@ -94,6 +95,7 @@ export class RunExecution {
   private pendingApprovals: ApprovalRequest[] = [];
   private pendingTickets: BackgroundTicket[] = [];
   private stepsSinceSnapshot = 0;
+  private eventsSinceSnapshot = 0;
   private wallTimer: ReturnType<typeof setTimeout> | undefined;
   private lease: RunLease | undefined;
   private interruptRequested = false;
@@ -139,17 +141,12 @@ export class RunExecution {
 
   /** Appends one event: folded into state at once, persisted at the next flush, projected to the stream. */
   emit<T extends RunEventType>(type: T, data: RunEventData<T>, step?: number): RunEvent<T> {
-    const e = {
-      runId: this.init.runId,
-      threadId: this.init.threadId,
-      seq: this.nextSeq++,
-      ts: Date.now(),
-      type,
-      ...(step === undefined ? {} : { step }),
-      data,
-    } as RunEvent<T>;
+    // Built in one literal (no spreads): this is the hottest allocation of the loop.
+    const e = { runId: this.init.runId, threadId: this.init.threadId, seq: this.nextSeq++, ts: Date.now(), type, step, data } as RunEvent<T>;
+    if (step === undefined) delete (e as { step?: number }).step;
     this.state = applyEvent(this.state, e as RunEvent);
     this.pending.push(e as RunEvent);
+    this.eventsSinceSnapshot++;
     const hub = this.init.hub;
     if (hub) {
       const draft = projectEvent(e as RunEvent, this.agentPath);
@@ -172,23 +169,38 @@ export class RunExecution {
   }
 
   /** Writes everything appended since the last flush in one atomic batch. */
-  async flush(opts: { snapshot?: boolean; thread?: ThreadRecord; durability?: 'default' | 'relaxed' } = {}): Promise<void> {
+  async flush(opts: { snapshot?: boolean; final?: boolean; thread?: ThreadRecord; durability?: 'default' | 'relaxed' } = {}): Promise<void> {
     if (!this.pending.length && !opts.snapshot && !this.pendingApprovals.length && !this.pendingTickets.length) return;
     const batch: StoreBatch = {
       events: this.pending,
       run: this.runRecord(),
       ...(this.pendingApprovals.length ? { approvals: this.pendingApprovals } : {}),
       ...(this.pendingTickets.length ? { tickets: this.pendingTickets } : {}),
-      ...(opts.snapshot ? { snapshot: toSnapshot(this.state) } : {}),
+      ...(opts.snapshot ? { snapshot: toSnapshot(this.state, { final: opts.final ?? false }) } : {}),
       ...(opts.thread ? { thread: opts.thread } : {}),
       durability: opts.durability ?? 'default',
     };
     this.pending = [];
     this.pendingApprovals = [];
     this.pendingTickets = [];
-    if (opts.snapshot) this.stepsSinceSnapshot = 0;
+    if (opts.snapshot) {
+      this.stepsSinceSnapshot = 0;
+      this.eventsSinceSnapshot = 0;
+    }
     await this.rt.store.write(batch);
     await this.renewLease();
+  }
+
+  /**
+   * A snapshot every `snapshotEverySteps` steps, but never more often than once per 4 × (state
+   * size) events: a snapshot copies the whole state, so spacing them by its size keeps the
+   * amortised per-step cost constant however long the thread grows, and the resume tail bounded
+   * (folding is cheap: ~1 µs an event).
+   */
+  private snapshotDue(): boolean {
+    this.stepsSinceSnapshot++;
+    const size = this.state.messages.length + this.state.toolExecutions.length;
+    return this.stepsSinceSnapshot >= this.rt.config.snapshotEverySteps && this.eventsSinceSnapshot >= 4 * size;
   }
 
   private runRecord(): RunRecord {
@@ -290,8 +302,7 @@ export class RunExecution {
         throw new RunEnd('failed', { code: 'policy_denied', message: `model call denied by policy${llmDecision.ruleId ? ` '${llmDecision.ruleId}'` : ''}: ${llmDecision.reason ?? ''}`.trim() });
       }
       if (this.init.hub) await raceSignal(this.init.hub.drained(), this.signal);
-      const snapshot = ++this.stepsSinceSnapshot >= this.rt.config.snapshotEverySteps;
-      await this.flush({ snapshot });
+      await this.flush({ snapshot: this.snapshotDue() });
       const response = await this.callModel(step);
       if (response.toolCalls.length === 0) {
         const repaired = await this.checkStructuredOutput(response);
@@ -330,9 +341,18 @@ export class RunExecution {
   }
 
   /** Runs the agent's engine, then the runner's; one `policy_decision` event per engine. */
-  async evaluatePolicy(partial: Omit<PolicyEvent, 'runId' | 'threadId' | 'agentName' | 'agentPath' | 'step' | 'context'>): Promise<PolicyDecision> {
+  async evaluatePolicy(partial: Omit<PolicyEvent, 'runId' | 'threadId' | 'agentName' | 'agentPath' | 'step' | 'context' | 'args'> & { args?: unknown }): Promise<PolicyDecision> {
+    const agentEngine = this.agent.policy;
+    const runnerEngine = this.rt.policy;
+    if (!agentEngine && !runnerEngine) {
+      // Hot path: no rules means allow, still recorded (every gate crossing is in the log).
+      this.recordDecision(partial, ALLOW, 'enforce');
+      return ALLOW;
+    }
+    const { args, ...rest } = partial;
     const event: PolicyEvent = {
-      ...partial,
+      ...rest,
+      ...(args === undefined ? {} : { args: toJSONValue(args) }),
       runId: this.init.runId,
       threadId: this.init.threadId,
       agentName: this.agent.name,
@@ -340,13 +360,8 @@ export class RunExecution {
       step: this.state.step,
       context: this.state.context,
     };
-    const engines = [this.agent.policy, this.rt.policy].filter((e): e is PolicyEngine => e !== undefined);
-    let applied: PolicyDecision = { action: 'allow', matchedRules: [] };
-    if (engines.length === 0) {
-      this.recordDecision(event, applied, 'enforce');
-      return applied;
-    }
-    for (const engine of engines) {
+    for (const engine of [agentEngine, runnerEngine]) {
+      if (!engine) continue;
       let d: PolicyDecision;
       try {
         d = await engine.evaluate(event);
@@ -354,16 +369,12 @@ export class RunExecution {
         d = { action: 'deny', matchedRules: [], reason: 'policy engine failed', error: String(e) };
       }
       this.recordDecision(event, d, engine.mode);
-      if (engine.mode === 'shadow') continue;
-      if (d.action !== 'allow' || d.updatedArgs) {
-        applied = d;
-        break;
-      }
+      if (engine.mode !== 'shadow' && (d.action !== 'allow' || d.updatedArgs)) return d;
     }
-    return applied;
+    return ALLOW;
   }
 
-  private recordDecision(ev: PolicyEvent, d: PolicyDecision, mode: 'enforce' | 'shadow'): void {
+  private recordDecision(ev: Pick<PolicyEvent, 'type' | 'toolName' | 'toolCallId'>, d: PolicyDecision, mode: 'enforce' | 'shadow'): void {
     this.emit(
       'policy_decision',
       {
@@ -393,10 +404,7 @@ export class RunExecution {
       if (text) messages.push({ role: 'system', content: text });
     }
     messages.push(...windowMessages(this.state.messages, a.history.maxMessages));
-    const tools = [
-      ...a.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
-      ...a.subagents.map((s) => ({ name: s.name, description: s.description ?? `Delegate a task to the ${s.name} agent.`, parameters: SUBAGENT_PARAMETERS })),
-    ];
+    const tools = toolSpecs(a);
     const ms = a.modelSettings;
     return {
       model: client.model,
@@ -561,7 +569,7 @@ export class RunExecution {
   /** Appends `run_completed` with the result and writes the final batch (snapshot + thread). */
   async finish(state: RunState, error?: ErrorInfo, pending?: { approvals: ApprovalRequest[]; tickets: BackgroundTicket[] }): Promise<AgentResult> {
     const result = buildResult(this.state, state, { ...(error ? { error } : {}), ...(pending ? { pending } : {}) });
-    const safe = JSON.parse(JSON.stringify(toJSONValue(result))) as AgentResult;
+    const safe = toJSONValue(result) as unknown as AgentResult;
     this.emit('run_completed', { result: safe }, this.state.step);
     let thread: ThreadRecord | undefined;
     if (!this.init.parent) {
@@ -569,7 +577,7 @@ export class RunExecution {
       const runIds = prev?.runIds.includes(this.init.runId) ? prev.runIds : [...(prev?.runIds ?? []), this.init.runId];
       thread = { threadId: this.init.threadId, lastRunId: this.init.runId, runIds, createdAt: prev?.createdAt ?? Date.now(), updatedAt: Date.now() };
     }
-    await this.flush({ snapshot: true, ...(thread ? { thread } : {}) });
+    await this.flush({ snapshot: true, final: true, ...(thread ? { thread } : {}) });
     this.closeHub();
     return result;
   }
@@ -623,6 +631,20 @@ const SUBAGENT_PARAMETERS: Record<string, JSONValue> = {
   required: ['task'],
   additionalProperties: false,
 };
+
+const toolSpecCache = new WeakMap<Agent, LLMToolSpec[]>();
+/** The tools offered to the model; agents are immutable, so computed once per agent. */
+function toolSpecs(a: Agent): LLMToolSpec[] {
+  let specs = toolSpecCache.get(a);
+  if (!specs) {
+    specs = [
+      ...a.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+      ...a.subagents.map((s) => ({ name: s.name, description: s.description ?? `Delegate a task to the ${s.name} agent.`, parameters: SUBAGENT_PARAMETERS })),
+    ];
+    toolSpecCache.set(a, specs);
+  }
+  return specs;
+}
 
 const schemaCache = new WeakMap<z.ZodType, Record<string, JSONValue>>();
 function outputJsonSchema(schema: z.ZodType): Record<string, JSONValue> {

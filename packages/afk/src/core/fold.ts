@@ -245,15 +245,19 @@ const FoldStateEnvelope = z.looseObject({
   pendingToolCalls: z.array(z.unknown()),
 });
 
-/** Makes a snapshot record of a state (deep-copied through JSON). */
-export function toSnapshot(state: RunFoldState): RunSnapshot {
+/**
+ * Makes a snapshot record of a state. Mid-run the state keeps changing, so it is deep-copied;
+ * the final snapshot of a run that has ended is handed over as is (nothing mutates it again, and
+ * stores copy on read or serialise on write).
+ */
+export function toSnapshot(state: RunFoldState, opts: { final?: boolean } = {}): RunSnapshot {
   return {
     runId: state.runId,
     threadId: state.threadId,
     seq: state.lastSeq,
     version: SNAPSHOT_VERSION,
     createdAt: Date.now(),
-    state: JSON.parse(JSON.stringify(state)) as JSONValue,
+    state: (opts.final ? state : JSON.parse(JSON.stringify(state))) as unknown as JSONValue,
   };
 }
 
@@ -269,5 +273,6 @@ export function fromSnapshot(snap: RunSnapshot): RunFoldState {
   if (!parsed.success || parsed.data.runId !== snap.runId || parsed.data.lastSeq !== snap.seq) {
     throw new AfkStorageError('checkpoint_corrupt', `snapshot of run ${snap.runId} at seq ${snap.seq} is malformed`);
   }
-  return structuredClone(snap.state) as unknown as RunFoldState;
+  // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is.
+  return snap.state as unknown as RunFoldState;
 }

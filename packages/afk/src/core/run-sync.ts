@@ -51,10 +51,14 @@ export function runAgentSync(ref: SyncRef, opts: SyncOptions, runner: { config: 
         ? ref.module
         : url.pathToFileURL(path.resolve(proc.cwd(), ref.module)).href;
 
-  // Built package: run-sync-worker.js sits next to this file; from sources (tests), the .ts via tsx.
-  const jsWorker = new URL('./run-sync-worker.js', import.meta.url);
-  const useJs = fs.existsSync(url.fileURLToPath(jsWorker));
-  const workerUrl = useJs ? jsWorker : new URL('./run-sync-worker.ts', import.meta.url);
+  // The built package ships run-sync-worker.js next to this file. (A TypeScript loader such as tsx
+  // cannot run inside the worker while this thread is blocked on Node 20: its hooks deadlock, so
+  // the agent's module must be plain JavaScript there.) AFK_RUN_SYNC_WORKER overrides, for tests.
+  const override = (proc as { env?: Record<string, string | undefined> }).env?.AFK_RUN_SYNC_WORKER;
+  const workerUrl = override ? new URL(override) : new URL('./run-sync-worker.js', import.meta.url);
+  if (!fs.existsSync(url.fileURLToPath(workerUrl))) {
+    throw new AfkUnsupportedError(`runSync needs the built worker ${workerUrl.href}; run it from the built package (dist).`);
+  }
 
   const shared = new SharedArrayBuffer(4);
   const flag = new Int32Array(shared);
@@ -62,7 +66,6 @@ export function runAgentSync(ref: SyncRef, opts: SyncOptions, runner: { config: 
   const worker = new wt.Worker(workerUrl, {
     workerData: { moduleUrl, exportName: ref.export ?? 'agent', opts: JSON.parse(JSON.stringify(opts)), config: runner.config, shared, port: port2 },
     transferList: [port2],
-    ...(useJs ? {} : { execArgv: ['--import', 'tsx'] }),
     stdout: false,
     stderr: false,
   });

@@ -73,7 +73,7 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
       toolName: call.name,
       toolCallId: call.id,
       ...(target.kind === 'subagent' ? { subagent: call.name } : {}),
-      args: toJSONValue(args),
+      args,
     });
     if (decision.action === 'deny') {
       skip(exec, call, 'tool_denied', `Tool call '${call.name}' was denied by policy${decision.ruleId ? ` (rule '${decision.ruleId}')` : ''}${decision.reason ? `: ${decision.reason}` : '.'}`);
@@ -453,6 +453,7 @@ function deferCall(exec: RunExecution, call: ToolCall, tool: AnyTool, opts: { su
 
 /** Runs tasks with at most `limit` in flight; each reports its own events as it finishes. */
 async function runBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  if (items.length === 1) return fn(items[0]!);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

@@ -29,14 +29,23 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
 };
 
 const overrides: Record<string, ModelPrice> = {};
+const lookupCache = new Map<string, ModelPrice | undefined>();
 
 /** Adds or replaces prices (per 1M tokens) for model ids or prefixes. */
 export function setModelPrices(prices: Record<string, ModelPrice>): void {
   Object.assign(overrides, prices);
+  lookupCache.clear();
 }
 
 /** The price entry for a model id (provider prefix ignored), by longest matching prefix. */
 export function priceFor(model: string): ModelPrice | undefined {
+  if (lookupCache.has(model)) return lookupCache.get(model);
+  const found = lookupPrice(model);
+  lookupCache.set(model, found);
+  return found;
+}
+
+function lookupPrice(model: string): ModelPrice | undefined {
   const id = model.includes(':') ? model.slice(model.indexOf(':') + 1) : model;
   const provider = model.includes(':') ? model.slice(0, model.indexOf(':')) : '';
   let best: ModelPrice | undefined;
@@ -59,6 +68,7 @@ export function estimateCostUsd(model: string, usage: LLMUsage): number {
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
   const fresh = usage.inputTokens - cached;
   return (
-    (fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) / 1_000_000
+    (fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) /
+    1_000_000
   );
 }

@@ -15,7 +15,11 @@ export type ToolCall = { id: string; name: string; args: unknown };
 export const MessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: z.union([z.string(), z.array(ContentPartSchema)]) }),
   z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(ContentPartSchema)]) }),
-  z.object({ role: z.literal('assistant'), content: z.string(), toolCalls: z.array(ToolCallSchema).optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: z.string(),
+    toolCalls: z.array(ToolCallSchema).optional(),
+  }),
   z.object({
     role: z.literal('tool'),
     toolCallId: z.string(),
@@ -78,6 +82,8 @@ export interface LLMResponse {
   structured?: unknown;
   requestId?: string;
   reasoning?: string;
+  /** Set when a fallback model answered: the model that was asked for first (`model` says who answered). */
+  requestedModel?: string;
 }
 
 export const LLMUsageSchema = z.object({
@@ -97,6 +103,7 @@ export const LLMResponseSchema = z.object({
   structured: z.unknown().optional(),
   requestId: z.string().optional(),
   reasoning: z.string().optional(),
+  requestedModel: z.string().optional(),
 });
 
 /** A piece of a streamed answer; `completed` is always last and carries the whole response. */

@@ -19,8 +19,9 @@ import { ChangeHub } from './change-hub.js';
 
 /**
  * The default store: everything in process memory, with the same contract as the durable stores
- * (atomic batches, gap-free seq, leases). Values are structured-cloned on the way in and out, so
- * callers can never mutate stored state by accident.
+ * (atomic batches, gap-free seq, leases). `write` takes ownership of the events, run records and
+ * snapshots it is given (no copy: this is the runner's hot path; do not mutate them afterwards);
+ * everything read back is a structured clone, so readers can never mutate stored state.
  *
  * @example
  * const store = new InMemoryStore();
@@ -58,20 +59,20 @@ export class InMemoryStore implements MemoryStore {
     for (const e of batch.events ?? []) {
       let log = this.events.get(e.runId);
       if (!log) this.events.set(e.runId, (log = []));
-      log.push(structuredClone(e));
+      log.push(e);
     }
     for (const [runId, next] of nextSeq) {
       this.nextSeqOf.set(runId, next);
       changes.push({ runId, lastSeq: next - 1, kind: 'events' });
     }
     if (batch.run) {
-      this.runs.set(batch.run.runId, structuredClone(batch.run));
+      this.runs.set(batch.run.runId, batch.run);
       changes.push({ runId: batch.run.runId, lastSeq: batch.run.lastSeq, kind: 'run' });
     }
     if (batch.snapshot) {
       const list = this.snapshots.get(batch.snapshot.runId) ?? [];
-      list.push(structuredClone(batch.snapshot));
-      list.sort((a, b) => a.seq - b.seq);
+      list.push(batch.snapshot);
+      if (list.length > 1 && list[list.length - 2]!.seq > batch.snapshot.seq) list.sort((a, b) => a.seq - b.seq);
       this.snapshots.set(batch.snapshot.runId, list);
     }
     for (const a of batch.approvals ?? []) {
@@ -94,10 +95,10 @@ export class InMemoryStore implements MemoryStore {
     const out: RunEvent[] = [];
     for (const e of log) {
       if (e.seq < from || e.seq > to) continue;
-      out.push(structuredClone(e));
+      out.push(e);
       if (opts.limit !== undefined && out.length >= opts.limit) break;
     }
-    return out;
+    return structuredClone(out);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

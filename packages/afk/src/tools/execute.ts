@@ -27,9 +27,11 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
   let lastError: AfkToolError | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (opts.signal.aborted) return { ok: false, error: toToolError(abortReason(opts.signal), tool), attempts: attempt - 1, aborted: true };
-    const link = linkSignals(opts.signal);
+    // Only a tool with a timeout needs a signal of its own (hot path: no extra AbortController).
+    const link = tool.timeoutMs !== undefined ? linkSignals(opts.signal) : undefined;
+    const signal = link ? link.signal : opts.signal;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    if (tool.timeoutMs !== undefined) {
+    if (link && tool.timeoutMs !== undefined) {
       const ms = tool.timeoutMs;
       timer = setTimeout(
         () => link.controller.abort(new AfkToolError('tool_timeout', `tool '${tool.name}' timed out after ${ms} ms`)),
@@ -39,7 +41,7 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
     let deferred: DeferOptions | undefined;
     const ctx: ToolContext = {
       ...opts.context,
-      signal: link.signal,
+      signal,
       attempt,
       defer(d: DeferOptions): DeferredResult {
         deferred = d;
@@ -47,7 +49,7 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
       },
     };
     try {
-      const output = await raceSignal(runChain(tool, args, ctx, opts.runnerMiddlewares ?? []), link.signal);
+      const output = await raceSignal(runChain(tool, args, ctx, opts.runnerMiddlewares ?? []), signal);
       if (isDeferred(output)) deferred = output.options;
       return deferred ? { ok: true, output: null, attempts: attempt, deferred } : { ok: true, output, attempts: attempt };
     } catch (e) {
@@ -63,7 +65,7 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
       }
     } finally {
       if (timer !== undefined) clearTimeout(timer);
-      link.dispose();
+      link?.dispose();
     }
   }
   return { ok: false, error: lastError ?? new AfkToolError('tool_error', 'tool failed'), attempts: maxAttempts, aborted: false };
@@ -72,7 +74,7 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
 async function runChain(tool: AnyTool, rawArgs: unknown, ctx: ToolContext, runnerMws: ReadonlyArray<Middleware>): Promise<unknown> {
   let args = rawArgs;
   for (const h of tool.prehooks) args = await h.fn(args, ctx);
-  const chain = [...runnerMws, ...tool.middlewares] as Middleware[];
+  const chain = (runnerMws.length === 0 ? tool.middlewares : tool.middlewares.length === 0 ? runnerMws : [...runnerMws, ...tool.middlewares]) as readonly Middleware[];
   const call = (i: number, a: unknown): Promise<unknown> => {
     const mw = chain[i];
     if (!mw) return Promise.resolve(tool.run(a, ctx));

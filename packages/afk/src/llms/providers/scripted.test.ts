@@ -23,7 +23,11 @@ describe('scripted', () => {
 
   it('injects provider errors with retry classification', async () => {
     const m = scripted([{ error: { status: 429, message: 'slow down' } }, { error: { status: 400 } }]);
-    await expect(m.chat(req)).rejects.toMatchObject({ code: 'llm_rate_limited', retryable: true, status: 429 });
+    await expect(m.chat(req)).rejects.toMatchObject({
+      code: 'llm_rate_limited',
+      retryable: true,
+      status: 429,
+    });
     await expect(m.chat(req)).rejects.toMatchObject({ code: 'llm_bad_request', retryable: false });
   });
 

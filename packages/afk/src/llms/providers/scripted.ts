@@ -1,6 +1,7 @@
 import { AfkLLMError } from '../../errors/index.js';
 import { sleep, throwIfAborted } from '../../internal/abort.js';
 import { newId } from '../../internal/ids.js';
+import { classifyStatus } from '../errors.js';
 import type {
   FinishReason,
   LLMCallOptions,
@@ -11,7 +12,6 @@ import type {
   LLMUsage,
 } from '../types.js';
 import { contentText } from '../types.js';
-import { classifyStatus } from '../errors.js';
 
 /** One scripted model turn. */
 export interface ScriptedTurn {
@@ -81,10 +81,13 @@ export function scripted(
       for (const rule of script as ScriptedRule[]) {
         if (rule.when(req, index)) return typeof rule.turn === 'function' ? rule.turn(req, index) : rule.turn;
       }
-      throw new AfkLLMError('llm_error', `scripted model: no rule matched call #${index}`, { provider: 'scripted' });
+      throw new AfkLLMError('llm_error', `scripted model: no rule matched call #${index}`, {
+        provider: 'scripted',
+      });
     }
     const turns = script as ScriptedTurn[];
-    const turn = turns[index] ?? (options.onExhausted === 'repeat_last' ? turns[turns.length - 1] : undefined);
+    const turn =
+      turns[index] ?? (options.onExhausted === 'repeat_last' ? turns[turns.length - 1] : undefined);
     if (!turn) {
       throw new AfkLLMError('llm_error', `scripted model: script exhausted after ${turns.length} turn(s)`, {
         provider: 'scripted',
@@ -143,7 +146,13 @@ export function scripted(
       }
       for (const [index, call] of response.toolCalls.entries()) {
         if (each > 0) await sleep(each, signal);
-        yield { type: 'tool_call_delta', index, id: call.id, name: call.name, argsDelta: JSON.stringify(call.args) };
+        yield {
+          type: 'tool_call_delta',
+          index,
+          id: call.id,
+          name: call.name,
+          argsDelta: JSON.stringify(call.args),
+        };
       }
       if (delay > 0 && deltas.length === 0 && response.toolCalls.length === 0) await sleep(delay, signal);
       yield { type: 'completed', response };
@@ -151,6 +160,10 @@ export function scripted(
   };
   return client;
 }
+
+// Generated call ids: unique per process without a random draw per call.
+const CALL_PREFIX = newId('s').slice(2, 8);
+let callCounter = 0;
 
 function isRule(x: unknown): x is ScriptedRule {
   return typeof x === 'object' && x !== null && typeof (x as ScriptedRule).when === 'function';
@@ -166,21 +179,29 @@ function chunk(text: string, size: number | undefined): string[] {
 
 function toResponse(req: LLMRequest, turn: ScriptedTurn, model: string, index: number): LLMResponse {
   const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({
-    id: c.id ?? `call_${index}_${i}_${newId('s').slice(2, 10)}`,
+    id: c.id ?? `call_${CALL_PREFIX}_${index}_${i}_${(callCounter++).toString(36)}`,
     name: c.name,
     args: c.args ?? {},
   }));
   const text = turn.text ?? (turn.structured !== undefined ? JSON.stringify(turn.structured) : '');
   // Usage estimated at ~4 chars per token when the script does not say.
   let promptChars = 0;
-  for (const m of req.messages) promptChars += m.role === 'tool' || m.role === 'assistant' ? m.content.length : contentText(m.content).length;
+  for (const m of req.messages)
+    promptChars +=
+      m.role === 'tool' || m.role === 'assistant' ? m.content.length : contentText(m.content).length;
   const inputTokens = turn.usage?.inputTokens ?? Math.ceil(promptChars / 4);
-  const outputTokens = turn.usage?.outputTokens ?? Math.ceil((text.length + JSON.stringify(toolCalls.map((c) => c.args)).length * (toolCalls.length ? 1 : 0)) / 4);
+  const outputTokens =
+    turn.usage?.outputTokens ??
+    Math.ceil(
+      (text.length + JSON.stringify(toolCalls.map((c) => c.args)).length * (toolCalls.length ? 1 : 0)) / 4,
+    );
   const usage: LLMUsage = {
     inputTokens,
     outputTokens,
     totalTokens: turn.usage?.totalTokens ?? inputTokens + outputTokens,
-    ...(turn.usage?.cachedInputTokens === undefined ? {} : { cachedInputTokens: turn.usage.cachedInputTokens }),
+    ...(turn.usage?.cachedInputTokens === undefined
+      ? {}
+      : { cachedInputTokens: turn.usage.cachedInputTokens }),
   };
   return {
     text,

@@ -1,0 +1,91 @@
+import { type FormEvent, useState } from 'react';
+import { describeModel, type ModelProvider, type ModelSettings, useSettings } from '../state/settings';
+
+/**
+ * Chooses the playground's model. A key typed here stays in this tab's memory: it is not
+ * persisted, not logged, and gone on reload (the playground falls back to the scripted model).
+ */
+export function SettingsForm() {
+  const { settings, apply, reset } = useSettings();
+  const [draft, setDraft] = useState<ModelSettings>({
+    ...settings,
+    provider: 'openai',
+    model: settings.model || 'gpt-4.1-mini',
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    apply(draft);
+  }
+  const set = (patch: Partial<ModelSettings>) => setDraft((d) => ({ ...d, ...patch }));
+
+  return (
+    <section className="panel" aria-labelledby="settings-title">
+      <h2 id="settings-title">Model</h2>
+      <p className="hint" data-testid="model-in-use">
+        In use: {describeModel(settings)}
+      </p>
+      <form onSubmit={submit} className="settings" autoComplete="off">
+        <label>
+          Provider
+          <select
+            data-testid="provider-select"
+            value={draft.provider}
+            onChange={(e) => set({ provider: e.target.value as ModelProvider })}
+          >
+            <option value="openai">OpenAI</option>
+            <option value="openai-compatible">OpenAI-compatible (base URL)</option>
+          </select>
+        </label>
+        <label>
+          Model
+          <input
+            data-testid="model-input"
+            value={draft.model}
+            onChange={(e) => set({ model: e.target.value })}
+          />
+        </label>
+        <label>
+          API key
+          <input
+            data-testid="api-key-input"
+            type="password"
+            autoComplete="off"
+            value={draft.apiKey}
+            onChange={(e) => set({ apiKey: e.target.value })}
+          />
+        </label>
+        <label>
+          Base URL
+          <input
+            data-testid="base-url-input"
+            type="url"
+            placeholder="https://api.openai.com/v1"
+            value={draft.baseURL}
+            onChange={(e) => set({ baseURL: e.target.value })}
+          />
+        </label>
+        <div className="row">
+          <button
+            type="submit"
+            data-testid="apply-settings"
+            disabled={
+              draft.model.trim() === '' ||
+              (draft.provider === 'openai-compatible' && draft.baseURL.trim() === '')
+            }
+          >
+            Use this model
+          </button>
+          <button
+            type="button"
+            data-testid="use-scripted"
+            onClick={reset}
+            disabled={settings.provider === 'scripted'}
+          >
+            Back to the scripted model
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import { AfkStorageError, fromZodIssues } from '../errors/index.js';
+import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
+import { RunEventSchema } from '../events/run-event.js';
+import { RunRecordSchema, RunSnapshotEnvelopeSchema, ThreadRecordSchema } from './rows.js';
+import { SNAPSHOT_VERSION, type StoreBatch, type StoreChange } from './types.js';
+
+/** The seq range a batch appends to one run: `first..next-1`. */
+export interface RunAppend {
+  first: number;
+  next: number;
+}
+
+/**
+ * Checks a batch before any of it is stored (pure, no I/O): event keys are well formed and each
+ * run's events are consecutive inside the batch; the snapshot has this build's version. With
+ * `deep`, every record is also validated against its zod schema, so a durable store never
+ * persists a row it would later refuse to read. Returns the seq range appended per run; the
+ * caller checks `first` against the stored log inside its transaction.
+ */
+export function planBatch(batch: StoreBatch, opts: { deep: boolean }): Map<string, RunAppend> {
+  const plan = new Map<string, RunAppend>();
+  const events = batch.events ?? [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (opts.deep) check(RunEventSchema, e, `events[${i}]`);
+    else if (typeof e.runId !== 'string' || e.runId === '' || !Number.isSafeInteger(e.seq) || e.seq < 0) {
+      throw new AfkStorageError('invalid_argument', `events[${i}] needs a runId and a non-negative integer seq`);
+    }
+    const cur = plan.get(e.runId);
+    if (!cur) plan.set(e.runId, { first: e.seq, next: e.seq + 1 });
+    else if (e.seq !== cur.next) {
+      throw new AfkStorageError(
+        'storage_error',
+        `event seq ${e.seq} for run ${e.runId} does not follow seq ${cur.next - 1} in the same batch`,
+      );
+    } else cur.next++;
+  }
+  if (batch.snapshot) {
+    if (opts.deep) check(RunSnapshotEnvelopeSchema, batch.snapshot, 'snapshot');
+    if (batch.snapshot.version !== SNAPSHOT_VERSION) {
+      throw new AfkStorageError(
+        'invalid_argument',
+        `snapshot version ${batch.snapshot.version} is not this build's SNAPSHOT_VERSION ${SNAPSHOT_VERSION}`,
+      );
+    }
+    if (batch.snapshot.state === undefined) throw new AfkStorageError('invalid_argument', 'snapshot has no state');
+  }
+  if (opts.deep) {
+    if (batch.run) check(RunRecordSchema, batch.run, 'run');
+    if (batch.thread) check(ThreadRecordSchema, batch.thread, 'thread');
+    (batch.approvals ?? []).forEach((a, i) => check(ApprovalRequestSchema, a, `approvals[${i}]`));
+    (batch.tickets ?? []).forEach((t, i) => check(BackgroundTicketSchema, t, `tickets[${i}]`));
+  }
+  return plan;
+}
+
+/** The error for a batch whose first event does not continue the stored log. */
+export function seqConflict(runId: string, got: number, expected: number): AfkStorageError {
+  return new AfkStorageError(
+    'storage_error',
+    `event seq ${got} for run ${runId} does not continue the log (expected ${expected}); another writer?`,
+  );
+}
+
+/** The `watch` notifications a committed batch produces, in a stable order. */
+export function batchChanges(batch: StoreBatch, plan: Map<string, RunAppend>): StoreChange[] {
+  const changes: StoreChange[] = [];
+  for (const [runId, r] of plan) changes.push({ runId, lastSeq: r.next - 1, kind: 'events' });
+  if (batch.run) changes.push({ runId: batch.run.runId, lastSeq: batch.run.lastSeq, kind: 'run' });
+  for (const a of batch.approvals ?? []) changes.push({ runId: a.runId, lastSeq: -1, kind: 'approval' });
+  for (const t of batch.tickets ?? []) changes.push({ runId: t.runId, lastSeq: -1, kind: 'ticket' });
+  return changes;
+}
+
+function check(schema: z.ZodType, value: unknown, where: string): void {
+  const r = schema.safeParse(value);
+  if (r.success) return;
+  const issues = fromZodIssues(r.error.issues);
+  throw new AfkStorageError(
+    'invalid_argument',
+    `batch ${where} is invalid: ${issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ')}`,
+    { issues: issues.map((i) => ({ ...i, path: [where, ...i.path] })) },
+  );
+}
