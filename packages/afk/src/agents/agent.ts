@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { AfkConfigError, formatIssues, fromZodIssues, type AfkIssue } from '../errors/index.js';
+import { AfkConfigError, type AfkIssue, formatIssues, fromZodIssues } from '../errors/index.js';
 import type { JSONValue } from '../internal/json.js';
 import { JSONValueSchema } from '../internal/json.js';
+import { isZodSchema } from '../internal/zod.js';
 import type { LLMClient, ReasoningEffort, ToolChoice } from '../llms/types.js';
 import type { AnyTool } from '../tools/tool.js';
 import { type FailSafeConfig, FailSafeConfigSchema, type FailSafeInput } from './failsafe.js';
@@ -61,19 +62,44 @@ export const AgentConfigSchema = z
         'must be a model string or an LLMClient',
       ),
     ]),
-    instructions: z.union([z.string(), z.custom<(ctx: RunContext) => string>((v) => typeof v === 'function')]).optional(),
+    instructions: z
+      .union([z.string(), z.custom<(ctx: RunContext) => string>((v) => typeof v === 'function')])
+      .optional(),
     description: z.string().optional(),
-    tools: z.array(z.custom<AnyTool>((v) => typeof v === 'object' && v !== null && (v as AnyTool).kind === 'tool', 'must be created with tool()')).optional(),
-    subagents: z.array(z.custom<Agent>((v) => v instanceof Agent || (typeof v === 'object' && v !== null && (v as Agent).kind === 'agent'), 'must be an Agent')).optional(),
+    tools: z
+      .array(
+        z.custom<AnyTool>(
+          (v) => typeof v === 'object' && v !== null && (v as AnyTool).kind === 'tool',
+          'must be created with tool()',
+        ),
+      )
+      .optional(),
+    subagents: z
+      .array(
+        z.custom<Agent>(
+          (v) => v instanceof Agent || (typeof v === 'object' && v !== null && (v as Agent).kind === 'agent'),
+          'must be an Agent',
+        ),
+      )
+      .optional(),
     failSafe: z.unknown().optional(),
-    policy: z.custom<PolicyEngine>((v) => v instanceof PolicyEngine || (typeof v === 'object' && v !== null && typeof (v as PolicyEngine).evaluate === 'function'), 'must be a PolicyEngine').optional(),
-    outputSchema: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'must be a zod schema').optional(),
+    policy: z
+      .custom<PolicyEngine>(
+        (v) =>
+          v instanceof PolicyEngine ||
+          (typeof v === 'object' && v !== null && typeof (v as PolicyEngine).evaluate === 'function'),
+        'must be a PolicyEngine',
+      )
+      .optional(),
+    outputSchema: z.custom<z.ZodType>((v) => isZodSchema(v), 'must be a zod schema').optional(),
     modelSettings: z
       .object({
         temperature: z.number().min(0).max(2).optional(),
         maxTokens: z.number().int().positive().optional(),
         topP: z.number().min(0).max(1).optional(),
-        toolChoice: z.union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string() })]).optional(),
+        toolChoice: z
+          .union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string() })])
+          .optional(),
         reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
       })
       .strict()
@@ -118,7 +144,8 @@ export class Agent {
     const parsed = AgentConfigSchema.safeParse(config);
     if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
     const fs = FailSafeConfigSchema.safeParse(config?.failSafe ?? {});
-    if (!fs.success) issues.push(...fromZodIssues(fs.error.issues).map((i) => ({ ...i, path: ['failSafe', ...i.path] })));
+    if (!fs.success)
+      issues.push(...fromZodIssues(fs.error.issues).map((i) => ({ ...i, path: ['failSafe', ...i.path] })));
     const seen = new Map<string, string>();
     for (const t of config?.tools ?? []) {
       if (t && typeof t.name === 'string') {
@@ -128,7 +155,11 @@ export class Agent {
     }
     for (const s of config?.subagents ?? []) {
       if (s && typeof s.name === 'string') {
-        if (seen.has(s.name)) issues.push({ path: ['subagents'], message: `name '${s.name}' is used by another ${seen.get(s.name)}` });
+        if (seen.has(s.name))
+          issues.push({
+            path: ['subagents'],
+            message: `name '${s.name}' is used by another ${seen.get(s.name)}`,
+          });
         seen.set(s.name, 'subagent');
       }
     }

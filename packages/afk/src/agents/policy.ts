@@ -56,7 +56,10 @@ export interface PolicyRule {
 /** A function rule: return a decision to stop evaluation, or undefined to pass. */
 export type PolicyFn = (
   event: PolicyEvent,
-) => Pick<PolicyDecision, 'action' | 'reason' | 'updatedArgs'> | undefined | Promise<Pick<PolicyDecision, 'action' | 'reason' | 'updatedArgs'> | undefined>;
+) =>
+  | Pick<PolicyDecision, 'action' | 'reason' | 'updatedArgs'>
+  | undefined
+  | Promise<Pick<PolicyDecision, 'action' | 'reason' | 'updatedArgs'> | undefined>;
 
 export const PolicyRuleSchema = z
   .object({
@@ -75,7 +78,12 @@ export const PolicyRuleSchema = z
         tool: z.string().optional(),
         subagent: z.string().optional(),
         model: z.string().optional(),
-        args: z.union([z.record(z.string(), JSONValueSchema), z.custom<(a: unknown) => boolean>((v) => typeof v === 'function')]).optional(),
+        args: z
+          .union([
+            z.record(z.string(), JSONValueSchema),
+            z.custom<(a: unknown) => boolean>((v) => typeof v === 'function'),
+          ])
+          .optional(),
         context: z.record(z.string(), JSONValueSchema).optional(),
       })
       .strict()
@@ -113,7 +121,9 @@ interface CompiledRule {
  */
 export class PolicyEngine {
   readonly mode: 'enforce' | 'shadow';
-  private readonly rules: Array<{ kind: 'rule'; c: CompiledRule } | { kind: 'fn'; fn: PolicyFn; id: string; priority: number }>;
+  private readonly rules: Array<
+    { kind: 'rule'; c: CompiledRule } | { kind: 'fn'; fn: PolicyFn; id: string; priority: number }
+  >;
 
   constructor(rules: Array<PolicyRule | PolicyFn>, options: PolicyEngineOptions = {}) {
     this.mode = options.mode ?? 'enforce';
@@ -144,7 +154,9 @@ export class PolicyEngine {
       });
     }
     if (issues.length) {
-      throw new AfkConfigError('invalid_config', `Invalid policy rules:\n${formatIssues(issues)}`, { issues });
+      throw new AfkConfigError('invalid_config', `Invalid policy rules:\n${formatIssues(issues)}`, {
+        issues,
+      });
     }
     compiled.sort((a, b) => {
       const pa = a.kind === 'rule' ? a.c.priority : a.priority;
@@ -176,7 +188,13 @@ export class PolicyEngine {
           }
         } catch (e) {
           matchedRules.push(entry.id);
-          winner ??= { action: 'deny', ruleId: entry.id, matchedRules, reason: 'policy rule failed', error: String(e) };
+          winner ??= {
+            action: 'deny',
+            ruleId: entry.id,
+            matchedRules,
+            reason: 'policy rule failed',
+            error: String(e),
+          };
         }
         continue;
       }
@@ -187,7 +205,13 @@ export class PolicyEngine {
         matches = ruleMatches(entry.c, event);
       } catch (e) {
         matchedRules.push(rule.id);
-        winner ??= { action: 'deny', ruleId: rule.id, matchedRules, reason: 'policy rule failed', error: String(e) };
+        winner ??= {
+          action: 'deny',
+          ruleId: rule.id,
+          matchedRules,
+          reason: 'policy rule failed',
+          error: String(e),
+        };
         continue;
       }
       if (!matches) continue;
@@ -220,17 +244,22 @@ function ruleMatches(c: CompiledRule, ev: PolicyEvent): boolean {
     } else {
       const a = ev.args;
       if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
-      for (const [k, v] of Object.entries(w.args)) if (stableStringify(a[k]) !== stableStringify(v)) return false;
+      for (const [k, v] of Object.entries(w.args))
+        if (stableStringify(a[k]) !== stableStringify(v)) return false;
     }
   }
   if (w.context) {
-    for (const [k, v] of Object.entries(w.context)) if (stableStringify(ev.context[k]) !== stableStringify(v)) return false;
+    for (const [k, v] of Object.entries(w.context))
+      if (stableStringify(ev.context[k]) !== stableStringify(v)) return false;
   }
   return true;
 }
 
 /** `send_*` → /^send_.*$/ */
 export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }

@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import type { PolicyDecision, PolicyEngine, PolicyEvent } from '../agents/policy.js';
-import { AfkError, AfkLLMError, AfkStorageError, isAbortError, isAfkError, toErrorInfo } from '../errors/index.js';
-import type { AgentResult, ApprovalRequest, BackgroundTicket, ErrorInfo, RunState } from '../events/records.js';
+import {
+  AfkError,
+  AfkLLMError,
+  AfkStorageError,
+  isAbortError,
+  isAfkError,
+  toErrorInfo,
+} from '../errors/index.js';
+import type {
+  AgentResult,
+  ApprovalRequest,
+  BackgroundTicket,
+  ErrorInfo,
+  RunState,
+} from '../events/records.js';
 import type { RunEvent, RunEventData, RunEventType } from '../events/run-event.js';
 import { abortReason, linkSignals, raceSignal } from '../internal/abort.js';
 import type { JSONValue } from '../internal/json.js';
@@ -74,7 +87,10 @@ export class RunEnd extends Error {
 }
 
 const LIMIT_REASON = Symbol('afk-limit');
-const ALLOW: PolicyDecision = Object.freeze({ action: 'allow', matchedRules: [] as string[] }) as PolicyDecision;
+const ALLOW: PolicyDecision = Object.freeze({
+  action: 'allow',
+  matchedRules: [] as string[],
+}) as PolicyDecision;
 
 /**
  * One run in flight: the step loop. It appends typed events (state is the fold of them), flushes
@@ -142,7 +158,15 @@ export class RunExecution {
   /** Appends one event: folded into state at once, persisted at the next flush, projected to the stream. */
   emit<T extends RunEventType>(type: T, data: RunEventData<T>, step?: number): RunEvent<T> {
     // Built in one literal (no spreads): this is the hottest allocation of the loop.
-    const e = { runId: this.init.runId, threadId: this.init.threadId, seq: this.nextSeq++, ts: Date.now(), type, step, data } as RunEvent<T>;
+    const e = {
+      runId: this.init.runId,
+      threadId: this.init.threadId,
+      seq: this.nextSeq++,
+      ts: Date.now(),
+      type,
+      step,
+      data,
+    } as RunEvent<T>;
     if (step === undefined) delete (e as { step?: number }).step;
     this.state = applyEvent(this.state, e as RunEvent);
     this.pending.push(e as RunEvent);
@@ -156,8 +180,19 @@ export class RunExecution {
   }
 
   /** Live-only stream events (text deltas): never persisted, the LLM response carries the text. */
-  publishDelta(type: 'text_delta' | 'reasoning_delta' | 'tool_input_delta', delta: string, extra: { toolName?: string; toolCallId?: string } = {}): void {
-    this.init.hub?.publish({ type, runId: this.init.runId, agentPath: this.agentPath, step: this.state.step, textDelta: delta, ...extra });
+  publishDelta(
+    type: 'text_delta' | 'reasoning_delta' | 'tool_input_delta',
+    delta: string,
+    extra: { toolName?: string; toolCallId?: string } = {},
+  ): void {
+    this.init.hub?.publish({
+      type,
+      runId: this.init.runId,
+      agentPath: this.agentPath,
+      step: this.state.step,
+      textDelta: delta,
+      ...extra,
+    });
   }
 
   queueApproval(a: ApprovalRequest): void {
@@ -169,8 +204,21 @@ export class RunExecution {
   }
 
   /** Writes everything appended since the last flush in one atomic batch. */
-  async flush(opts: { snapshot?: boolean; final?: boolean; thread?: ThreadRecord; durability?: 'default' | 'relaxed' } = {}): Promise<void> {
-    if (!this.pending.length && !opts.snapshot && !this.pendingApprovals.length && !this.pendingTickets.length) return;
+  async flush(
+    opts: {
+      snapshot?: boolean;
+      final?: boolean;
+      thread?: ThreadRecord;
+      durability?: 'default' | 'relaxed';
+    } = {},
+  ): Promise<void> {
+    if (
+      !this.pending.length &&
+      !opts.snapshot &&
+      !this.pendingApprovals.length &&
+      !this.pendingTickets.length
+    )
+      return;
     const batch: StoreBatch = {
       events: this.pending,
       run: this.runRecord(),
@@ -200,7 +248,9 @@ export class RunExecution {
   private snapshotDue(): boolean {
     this.stepsSinceSnapshot++;
     const size = this.state.messages.length + this.state.toolExecutions.length;
-    return this.stepsSinceSnapshot >= this.rt.config.snapshotEverySteps && this.eventsSinceSnapshot >= 4 * size;
+    return (
+      this.stepsSinceSnapshot >= this.rt.config.snapshotEverySteps && this.eventsSinceSnapshot >= 4 * size
+    );
   }
 
   private runRecord(): RunRecord {
@@ -222,7 +272,8 @@ export class RunExecution {
   private async renewLease(): Promise<void> {
     if (this.lease && this.lease.expiresAt - Date.now() < this.rt.config.leaseTtlMs / 2) {
       const l = await this.rt.store.acquireLease(this.init.runId, this.rt.ownerId, this.rt.config.leaseTtlMs);
-      if (!l) throw new AfkStorageError('run_leased', `run ${this.init.runId} was taken over by another owner`);
+      if (!l)
+        throw new AfkStorageError('run_leased', `run ${this.init.runId} was taken over by another owner`);
       this.lease = l;
     }
   }
@@ -232,22 +283,36 @@ export class RunExecution {
   /** Runs to a terminal state. Never throws for a failed run: the result says so. */
   async execute(): Promise<AgentResult> {
     const fs = this.agent.failSafe;
-    this.runSpan = this.rt.telemetry?.startSpan('afk.run', { agent: this.agent.name, runId: this.init.runId });
+    this.runSpan = this.rt.telemetry?.startSpan('afk.run', {
+      agent: this.agent.name,
+      runId: this.init.runId,
+    });
     let result: AgentResult;
     try {
-      this.lease = await this.rt.store.acquireLease(this.init.runId, this.rt.ownerId, this.rt.config.leaseTtlMs);
-      if (!this.lease) throw new AfkStorageError('run_leased', `run ${this.init.runId} is being executed by another owner`);
+      this.lease = await this.rt.store.acquireLease(
+        this.init.runId,
+        this.rt.ownerId,
+        this.rt.config.leaseTtlMs,
+      );
+      if (!this.lease)
+        throw new AfkStorageError('run_leased', `run ${this.init.runId} is being executed by another owner`);
       if (this.init.resumeState) {
-        this.emit('run_resumed', { reason: this.init.resumeReason ?? 'resume', pendingToolCalls: this.state.pendingToolCalls });
+        this.emit('run_resumed', {
+          reason: this.init.resumeReason ?? 'resume',
+          pendingToolCalls: this.state.pendingToolCalls,
+        });
       } else {
         await this.start();
       }
       const remaining = fs.maxWallTimeMs - this.state.activeMs;
-      this.wallTimer = setTimeout(() => {
-        const err = new AfkError('limit_exceeded', `maxWallTimeMs (${fs.maxWallTimeMs} ms) exceeded`);
-        (err as unknown as Record<symbol, unknown>)[LIMIT_REASON] = true;
-        this.controller.abort(err);
-      }, Math.max(0, remaining));
+      this.wallTimer = setTimeout(
+        () => {
+          const err = new AfkError('limit_exceeded', `maxWallTimeMs (${fs.maxWallTimeMs} ms) exceeded`);
+          (err as unknown as Record<symbol, unknown>)[LIMIT_REASON] = true;
+          this.controller.abort(err);
+        },
+        Math.max(0, remaining),
+      );
       result = await this.loop();
     } catch (e) {
       result = await this.endFromError(e);
@@ -256,7 +321,10 @@ export class RunExecution {
       this.link.dispose();
       await this.lease?.release().catch(() => undefined);
     }
-    this.runSpan?.end({ ok: result.state === 'completed', ...(result.error ? { error: result.error.code } : {}) });
+    this.runSpan?.end({
+      ok: result.state === 'completed',
+      ...(result.error ? { error: result.error.code } : {}),
+    });
     this.rt.telemetry?.counter('afk.runs', 1, { state: result.state });
     return result;
   }
@@ -267,7 +335,10 @@ export class RunExecution {
       const thread = await this.rt.store.getThread(this.init.threadId);
       if (thread?.lastRunId) history = await threadMessages(this.rt.store, thread.lastRunId);
     }
-    const contextForLog = redact(this.init.context as JSONValue, this.rt.config.redactKeys) as Record<string, JSONValue>;
+    const contextForLog = redact(this.init.context as JSONValue, this.rt.config.redactKeys) as Record<
+      string,
+      JSONValue
+    >;
     this.emit('run_started', {
       agentName: this.agent.name,
       agentPath: this.agentPath,
@@ -288,18 +359,27 @@ export class RunExecution {
       this.checkAbort();
       if (this.state.pendingToolCalls.length) {
         await processToolCalls(this, [...this.state.pendingToolCalls]);
-        if (this.awaiting.length || this.blockedOnChild) return this.pause(this.blockedOnChild ? 'subagent' : 'approval');
+        if (this.awaiting.length || this.blockedOnChild)
+          return this.pause(this.blockedOnChild ? 'subagent' : 'approval');
       }
       await this.ingestTickets();
       if (this.interruptRequested) return this.pause('interrupt');
       this.checkBudgets();
       if (this.state.step >= fs.maxSteps) this.limit('maxSteps', this.state.step, fs.maxSteps);
-      if (this.state.llmCalls >= fs.maxLlmCalls) this.limit('maxLlmCalls', this.state.llmCalls, fs.maxLlmCalls);
+      if (this.state.llmCalls >= fs.maxLlmCalls)
+        this.limit('maxLlmCalls', this.state.llmCalls, fs.maxLlmCalls);
       const step = this.state.step + 1;
       this.emit('step_started', { step }, step);
-      const llmDecision = await this.evaluatePolicy({ type: 'llm_before_execute', model: this.agent.modelId });
+      const llmDecision = await this.evaluatePolicy({
+        type: 'llm_before_execute',
+        model: this.agent.modelId,
+      });
       if (llmDecision.action === 'deny') {
-        throw new RunEnd('failed', { code: 'policy_denied', message: `model call denied by policy${llmDecision.ruleId ? ` '${llmDecision.ruleId}'` : ''}: ${llmDecision.reason ?? ''}`.trim() });
+        throw new RunEnd('failed', {
+          code: 'policy_denied',
+          message:
+            `model call denied by policy${llmDecision.ruleId ? ` '${llmDecision.ruleId}'` : ''}: ${llmDecision.reason ?? ''}`.trim(),
+        });
       }
       if (this.init.hub) await raceSignal(this.init.hub.drained(), this.signal);
       await this.flush({ snapshot: this.snapshotDue() });
@@ -308,12 +388,14 @@ export class RunExecution {
         const repaired = await this.checkStructuredOutput(response);
         if (repaired) continue;
         if (await this.waitForTickets()) continue;
-        if (Object.values(this.state.tickets).some((t) => t.status === 'pending')) return this.pause('background');
+        if (Object.values(this.state.tickets).some((t) => t.status === 'pending'))
+          return this.pause('background');
         return this.finish('completed');
       }
       // Durable before any tool runs: the response, gate decisions and journal entries.
       await processToolCalls(this, response.toolCalls);
-      if (this.awaiting.length || this.blockedOnChild) return this.pause(this.blockedOnChild ? 'subagent' : 'approval');
+      if (this.awaiting.length || this.blockedOnChild)
+        return this.pause(this.blockedOnChild ? 'subagent' : 'approval');
     }
   }
 
@@ -341,7 +423,12 @@ export class RunExecution {
   }
 
   /** Runs the agent's engine, then the runner's; one `policy_decision` event per engine. */
-  async evaluatePolicy(partial: Omit<PolicyEvent, 'runId' | 'threadId' | 'agentName' | 'agentPath' | 'step' | 'context' | 'args'> & { args?: unknown }): Promise<PolicyDecision> {
+  async evaluatePolicy(
+    partial: Omit<
+      PolicyEvent,
+      'runId' | 'threadId' | 'agentName' | 'agentPath' | 'step' | 'context' | 'args'
+    > & { args?: unknown },
+  ): Promise<PolicyDecision> {
     const agentEngine = this.agent.policy;
     const runnerEngine = this.rt.policy;
     if (!agentEngine && !runnerEngine) {
@@ -374,7 +461,11 @@ export class RunExecution {
     return ALLOW;
   }
 
-  private recordDecision(ev: Pick<PolicyEvent, 'type' | 'toolName' | 'toolCallId'>, d: PolicyDecision, mode: 'enforce' | 'shadow'): void {
+  private recordDecision(
+    ev: Pick<PolicyEvent, 'type' | 'toolName' | 'toolCallId'>,
+    d: PolicyDecision,
+    mode: 'enforce' | 'shadow',
+  ): void {
     this.emit(
       'policy_decision',
       {
@@ -400,7 +491,13 @@ export class RunExecution {
       const text =
         typeof a.instructions === 'string'
           ? a.instructions
-          : await a.instructions({ runId: this.init.runId, threadId: this.init.threadId, agentName: a.name, step: this.state.step, context: this.state.context });
+          : await a.instructions({
+              runId: this.init.runId,
+              threadId: this.init.threadId,
+              agentName: a.name,
+              step: this.state.step,
+              context: this.state.context,
+            });
       if (text) messages.push({ role: 'system', content: text });
     }
     messages.push(...windowMessages(this.state.messages, a.history.maxMessages));
@@ -415,7 +512,15 @@ export class RunExecution {
       ...(ms.maxTokens === undefined ? {} : { maxTokens: ms.maxTokens }),
       ...(ms.topP === undefined ? {} : { topP: ms.topP }),
       ...(ms.reasoningEffort === undefined ? {} : { reasoningEffort: ms.reasoningEffort }),
-      ...(a.outputSchema ? { responseFormat: { type: 'json_schema' as const, name: `${a.name}_output`, schema: outputJsonSchema(a.outputSchema) } } : {}),
+      ...(a.outputSchema
+        ? {
+            responseFormat: {
+              type: 'json_schema' as const,
+              name: `${a.name}_output`,
+              schema: outputJsonSchema(a.outputSchema),
+            },
+          }
+        : {}),
       metadata: { runId: this.init.runId, agent: a.name },
     };
   }
@@ -426,14 +531,19 @@ export class RunExecution {
     const chain: Array<string | LLMClient> = [this.agent.model, ...fs.fallbackModels];
     let lastError: unknown;
     for (const [i, model] of chain.entries()) {
-      if (this.state.llmCalls >= fs.maxLlmCalls) this.limit('maxLlmCalls', this.state.llmCalls, fs.maxLlmCalls);
+      if (this.state.llmCalls >= fs.maxLlmCalls)
+        this.limit('maxLlmCalls', this.state.llmCalls, fs.maxLlmCalls);
       const id = typeof model === 'string' ? model : `${model.provider}:${model.model}`;
       let client: LLMClient;
       try {
         client = await this.rt.resolveModel(model);
       } catch (e) {
         lastError = e;
-        this.emit('llm_failed', { model: id, error: toErrorInfo(e, 'llm_error'), willFallback: i < chain.length - 1 }, step);
+        this.emit(
+          'llm_failed',
+          { model: id, error: toErrorInfo(e, 'llm_error'), willFallback: i < chain.length - 1 },
+          step,
+        );
         continue;
       }
       const req = await this.buildRequest(client);
@@ -442,10 +552,21 @@ export class RunExecution {
       const span = this.rt.telemetry?.startSpan('afk.llm', { model: id, step }, this.runSpan);
       const t0 = now();
       try {
-        const response = stream ? await this.consumeStream(client, req) : await client.chat(req, { signal: this.signal });
+        const response = stream
+          ? await this.consumeStream(client, req)
+          : await client.chat(req, { signal: this.signal });
         const latencyMs = now() - t0;
         const costUsd = response.costUsd ?? estimateCostUsd(response.model || id, response.usage);
-        this.emit('llm_completed', { response: normaliseResponse(response, client), requestedModel: this.agent.modelId, costUsd, latencyMs }, step);
+        this.emit(
+          'llm_completed',
+          {
+            response: normaliseResponse(response, client),
+            requestedModel: this.agent.modelId,
+            costUsd,
+            latencyMs,
+          },
+          step,
+        );
         if (!stream && response.text) this.publishDelta('text_delta', response.text);
         span?.end({ ok: true });
         this.rt.telemetry?.histogram('afk.llm.latency_ms', latencyMs, { model: id });
@@ -454,7 +575,11 @@ export class RunExecution {
         span?.end({ ok: false, error: toErrorInfo(e).code });
         if (this.signal.aborted) throw abortReason(this.signal);
         lastError = e;
-        this.emit('llm_failed', { model: id, error: toErrorInfo(e, 'llm_error'), willFallback: i < chain.length - 1 }, step);
+        this.emit(
+          'llm_failed',
+          { model: id, error: toErrorInfo(e, 'llm_error'), willFallback: i < chain.length - 1 },
+          step,
+        );
       }
     }
     const info = toErrorInfo(lastError, 'llm_error');
@@ -466,10 +591,19 @@ export class RunExecution {
     for await (const chunk of client.stream(req, { signal: this.signal })) {
       if (chunk.type === 'text_delta') this.publishDelta('text_delta', chunk.delta);
       else if (chunk.type === 'reasoning_delta') this.publishDelta('reasoning_delta', chunk.delta);
-      else if (chunk.type === 'tool_call_delta') this.publishDelta('tool_input_delta', chunk.argsDelta, { ...(chunk.name ? { toolName: chunk.name } : {}), ...(chunk.id ? { toolCallId: chunk.id } : {}) });
+      else if (chunk.type === 'tool_call_delta')
+        this.publishDelta('tool_input_delta', chunk.argsDelta, {
+          ...(chunk.name ? { toolName: chunk.name } : {}),
+          ...(chunk.id ? { toolCallId: chunk.id } : {}),
+        });
       else if (chunk.type === 'completed') response = chunk.response;
     }
-    if (!response) throw new AfkLLMError('llm_bad_response', `${client.provider} stream ended without a completed response`, { retryable: true });
+    if (!response)
+      throw new AfkLLMError(
+        'llm_bad_response',
+        `${client.provider} stream ended without a completed response`,
+        { retryable: true },
+      );
     return response;
   }
 
@@ -496,14 +630,23 @@ export class RunExecution {
       problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     }
     if (this.repairs >= 2) {
-      throw new RunEnd('failed', { code: 'structured_output_invalid', message: `final output does not match the output schema after ${this.repairs + 1} attempts: ${problem}` });
+      throw new RunEnd('failed', {
+        code: 'structured_output_invalid',
+        message: `final output does not match the output schema after ${this.repairs + 1} attempts: ${problem}`,
+      });
     }
     this.repairs++;
     this.emit('warning', { code: 'structured_output_repair', message: problem }, this.state.step);
     // The repair request is part of the transcript, as a user turn.
     this.emit(
       'message_added',
-      { reason: 'structured_output_repair', message: { role: 'user', content: `Your previous answer did not match the required JSON schema (${problem}). Reply again with only valid JSON.` } },
+      {
+        reason: 'structured_output_repair',
+        message: {
+          role: 'user',
+          content: `Your previous answer did not match the required JSON schema (${problem}). Reply again with only valid JSON.`,
+        },
+      },
       this.state.step,
     );
     return true;
@@ -524,11 +667,41 @@ export class RunExecution {
       if (local?.ok || row.status === 'completed') {
         const output = local?.ok ? local.output : (row.output ?? null);
         settled = { ...row, status: 'completed', output };
-        this.emit('tool_background_resolved', { ticketId, toolCallId: t.toolCallId, toolName: t.toolName, output, content: `Background result of ${t.toolName} (call ${t.toolCallId}, ticket ${ticketId}): ${JSON.stringify(output)}` }, step);
-      } else if ((local && !local.ok) || row.status === 'failed' || row.status === 'expired' || row.expiresAt < Date.now()) {
-        const error = local && !local.ok ? local.error : row.status === 'failed' ? (row.error ?? 'failed') : 'expired before it was resolved';
+        this.emit(
+          'tool_background_resolved',
+          {
+            ticketId,
+            toolCallId: t.toolCallId,
+            toolName: t.toolName,
+            output,
+            content: `Background result of ${t.toolName} (call ${t.toolCallId}, ticket ${ticketId}): ${JSON.stringify(output)}`,
+          },
+          step,
+        );
+      } else if (
+        (local && !local.ok) ||
+        row.status === 'failed' ||
+        row.status === 'expired' ||
+        row.expiresAt < Date.now()
+      ) {
+        const error =
+          local && !local.ok
+            ? local.error
+            : row.status === 'failed'
+              ? (row.error ?? 'failed')
+              : 'expired before it was resolved';
         settled = { ...row, status: row.status === 'pending' && !local ? 'expired' : 'failed', error };
-        this.emit('tool_background_failed', { ticketId, toolCallId: t.toolCallId, toolName: t.toolName, error, content: `Background call ${t.toolName} (call ${t.toolCallId}, ticket ${ticketId}) failed: ${error}` }, step);
+        this.emit(
+          'tool_background_failed',
+          {
+            ticketId,
+            toolCallId: t.toolCallId,
+            toolName: t.toolName,
+            error,
+            content: `Background call ${t.toolName} (call ${t.toolCallId}, ticket ${ticketId}) failed: ${error}`,
+          },
+          step,
+        );
       } else continue;
       this.rt.settledTickets.delete(ticketId);
       this.queueTicket({ ...settled, ingested: true });
@@ -549,7 +722,14 @@ export class RunExecution {
     const deadline = Date.now() + this.rt.config.backgroundMaxWaitMs;
     while (Date.now() < deadline) {
       await this.flush();
-      await waitForEvent(this.rt.ticketSignal, 'settled', Math.min(deadline - Date.now(), 250), this.signal, this.rt.store, this.init.runId);
+      await waitForEvent(
+        this.rt.ticketSignal,
+        'settled',
+        Math.min(deadline - Date.now(), 250),
+        this.signal,
+        this.rt.store,
+        this.init.runId,
+      );
       if (await this.ingestTickets()) return true;
     }
     return false;
@@ -558,24 +738,49 @@ export class RunExecution {
   // ---- endings ------------------------------------------------------------------------------
 
   /** Pauses the run (state `interrupted`), persisting a snapshot so any runner can resume it. */
-  async pause(reason: 'approval' | 'background' | 'interrupt' | 'side_effect_unknown' | 'subagent'): Promise<AgentResult> {
+  async pause(
+    reason: 'approval' | 'background' | 'interrupt' | 'side_effect_unknown' | 'subagent',
+  ): Promise<AgentResult> {
     const approvals = [...this.awaiting];
-    const pendingTickets = Object.entries(this.state.tickets).filter(([, t]) => t.status === 'pending').map(([id]) => id);
-    this.emit('run_paused', { reason, approvals: approvals.map((a) => a.id), tickets: pendingTickets }, this.state.step);
-    const tickets = (await Promise.all(pendingTickets.map((id) => this.rt.store.getTicket(id)))).filter((t): t is BackgroundTicket => t !== undefined);
+    const pendingTickets = Object.entries(this.state.tickets)
+      .filter(([, t]) => t.status === 'pending')
+      .map(([id]) => id);
+    this.emit(
+      'run_paused',
+      { reason, approvals: approvals.map((a) => a.id), tickets: pendingTickets },
+      this.state.step,
+    );
+    const tickets = (await Promise.all(pendingTickets.map((id) => this.rt.store.getTicket(id)))).filter(
+      (t): t is BackgroundTicket => t !== undefined,
+    );
     return this.finish('interrupted', undefined, { approvals, tickets });
   }
 
   /** Appends `run_completed` with the result and writes the final batch (snapshot + thread). */
-  async finish(state: RunState, error?: ErrorInfo, pending?: { approvals: ApprovalRequest[]; tickets: BackgroundTicket[] }): Promise<AgentResult> {
-    const result = buildResult(this.state, state, { ...(error ? { error } : {}), ...(pending ? { pending } : {}) });
+  async finish(
+    state: RunState,
+    error?: ErrorInfo,
+    pending?: { approvals: ApprovalRequest[]; tickets: BackgroundTicket[] },
+  ): Promise<AgentResult> {
+    const result = buildResult(this.state, state, {
+      ...(error ? { error } : {}),
+      ...(pending ? { pending } : {}),
+    });
     const safe = toJSONValue(result) as unknown as AgentResult;
     this.emit('run_completed', { result: safe }, this.state.step);
     let thread: ThreadRecord | undefined;
     if (!this.init.parent) {
       const prev = await this.rt.store.getThread(this.init.threadId);
-      const runIds = prev?.runIds.includes(this.init.runId) ? prev.runIds : [...(prev?.runIds ?? []), this.init.runId];
-      thread = { threadId: this.init.threadId, lastRunId: this.init.runId, runIds, createdAt: prev?.createdAt ?? Date.now(), updatedAt: Date.now() };
+      const runIds = prev?.runIds.includes(this.init.runId)
+        ? prev.runIds
+        : [...(prev?.runIds ?? []), this.init.runId];
+      thread = {
+        threadId: this.init.threadId,
+        lastRunId: this.init.runId,
+        runIds,
+        createdAt: prev?.createdAt ?? Date.now(),
+        updatedAt: Date.now(),
+      };
     }
     await this.flush({ snapshot: true, final: true, ...(thread ? { thread } : {}) });
     this.closeHub();
@@ -596,7 +801,16 @@ export class RunExecution {
     } else if (reason && (reason as Record<symbol, unknown>)[LIMIT_REASON]) {
       const fs = this.agent.failSafe;
       info = toErrorInfo(reason);
-      if (this.state) this.emit('limit_hit', { limit: 'maxWallTimeMs', value: now() - this.state.segmentStart + this.state.activeMs, max: fs.maxWallTimeMs }, this.state.step);
+      if (this.state)
+        this.emit(
+          'limit_hit',
+          {
+            limit: 'maxWallTimeMs',
+            value: now() - this.state.segmentStart + this.state.activeMs,
+            max: fs.maxWallTimeMs,
+          },
+          this.state.step,
+        );
       state = fs.onLimit === 'fail' ? 'failed' : 'degraded';
     } else if (this.signal.aborted && isAbortError(reason ?? e)) {
       state = 'cancelled';
@@ -624,10 +838,14 @@ export class RunExecution {
 }
 
 /** Subagents take one argument: the task, which becomes the child's user message. */
-export const SUBAGENT_ARGS = z.object({ task: z.string().min(1).describe('The task for the subagent, as a complete instruction.') });
+export const SUBAGENT_ARGS = z.object({
+  task: z.string().min(1).describe('The task for the subagent, as a complete instruction.'),
+});
 const SUBAGENT_PARAMETERS: Record<string, JSONValue> = {
   type: 'object',
-  properties: { task: { type: 'string', description: 'The task for the subagent, as a complete instruction.' } },
+  properties: {
+    task: { type: 'string', description: 'The task for the subagent, as a complete instruction.' },
+  },
   required: ['task'],
   additionalProperties: false,
 };
@@ -639,7 +857,11 @@ function toolSpecs(a: Agent): LLMToolSpec[] {
   if (!specs) {
     specs = [
       ...a.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
-      ...a.subagents.map((s) => ({ name: s.name, description: s.description ?? `Delegate a task to the ${s.name} agent.`, parameters: SUBAGENT_PARAMETERS })),
+      ...a.subagents.map((s) => ({
+        name: s.name,
+        description: s.description ?? `Delegate a task to the ${s.name} agent.`,
+        parameters: SUBAGENT_PARAMETERS,
+      })),
     ];
     toolSpecCache.set(a, specs);
   }
@@ -693,13 +915,22 @@ export async function threadMessages(store: MemoryStore, runId: string): Promise
   const state = await loadRunState(store, runId);
   if (!state) return [];
   const messages = state.messages;
-  const answered = new Set(messages.filter((m) => m.role === 'tool').map((m) => (m as { toolCallId: string }).toolCallId));
+  const answered = new Set(
+    messages.filter((m) => m.role === 'tool').map((m) => (m as { toolCallId: string }).toolCallId),
+  );
   const out: Message[] = [];
   for (const m of messages) {
     out.push(m);
     if (m.role === 'assistant' && m.toolCalls) {
       for (const c of m.toolCalls) {
-        if (!answered.has(c.id)) out.push({ role: 'tool', toolCallId: c.id, name: c.name, content: 'Not executed: the run ended before this call ran.', isError: true });
+        if (!answered.has(c.id))
+          out.push({
+            role: 'tool',
+            toolCallId: c.id,
+            name: c.name,
+            content: 'Not executed: the run ended before this call ran.',
+            isError: true,
+          });
       }
     }
   }
@@ -711,7 +942,14 @@ function now(): number {
 }
 
 /** Waits for an EventTarget event, a store change for the run, a timeout or an abort. */
-function waitForEvent(target: EventTarget, type: string, ms: number, signal: AbortSignal, store: MemoryStore, runId: string): Promise<void> {
+function waitForEvent(
+  target: EventTarget,
+  type: string,
+  ms: number,
+  signal: AbortSignal,
+  store: MemoryStore,
+  runId: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);
@@ -732,4 +970,3 @@ function waitForEvent(target: EventTarget, type: string, ms: number, signal: Abo
     });
   });
 }
-

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { AfkStorageError } from '../errors/index.js';
-import type { AgentResult, ApprovalDecision, RunStatus, SubagentExecutionRecord, ToolExecutionRecord, UsageAggregate } from '../events/records.js';
+import type {
+  AgentResult,
+  ApprovalDecision,
+  RunStatus,
+  SubagentExecutionRecord,
+  ToolExecutionRecord,
+  UsageAggregate,
+} from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { JSONValue } from '../internal/json.js';
 import type { Message, ToolCall } from '../llms/types.js';
-import { SNAPSHOT_VERSION, type RunSnapshot } from '../memory/types.js';
+import { type RunSnapshot, SNAPSHOT_VERSION } from '../memory/types.js';
 
 export interface JournalEntry {
   toolName: string;
@@ -42,9 +49,15 @@ export interface RunFoldState {
   journal: Record<string, JournalEntry>;
   /** Tool calls of the last model response that have no result yet. */
   pendingToolCalls: ToolCall[];
-  approvals: Record<string, { approvalId: string; toolName: string; status: string; decision?: ApprovalDecision }>;
+  approvals: Record<
+    string,
+    { approvalId: string; toolName: string; status: string; decision?: ApprovalDecision }
+  >;
   alwaysApprovedTools: string[];
-  tickets: Record<string, { toolCallId: string; toolName: string; status: 'pending' | 'completed' | 'failed' | 'expired' }>;
+  tickets: Record<
+    string,
+    { toolCallId: string; toolName: string; status: 'pending' | 'completed' | 'failed' | 'expired' }
+  >;
   subagentRuns: Record<string, string>;
   finalText: string;
   finalStructured?: unknown;
@@ -96,7 +109,11 @@ function removePending(s: RunFoldState, toolCallId: string): void {
   if (i >= 0) s.pendingToolCalls.splice(i, 1);
 }
 
-function addUsage(into: UsageAggregate, u: { inputTokens: number; outputTokens: number; totalTokens: number }, cost: number): void {
+function addUsage(
+  into: UsageAggregate,
+  u: { inputTokens: number; outputTokens: number; totalTokens: number },
+  cost: number,
+): void {
   into.inputTokens += u.inputTokens;
   into.outputTokens += u.outputTokens;
   into.totalTokens += u.totalTokens;
@@ -109,7 +126,11 @@ function addUsage(into: UsageAggregate, u: { inputTokens: number; outputTokens: 
  */
 export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFoldState {
   if (e.type === 'run_started') return initialState(e);
-  if (!state) throw new AfkStorageError('checkpoint_corrupt', `run ${e.runId}: event ${e.type}#${e.seq} before run_started`);
+  if (!state)
+    throw new AfkStorageError(
+      'checkpoint_corrupt',
+      `run ${e.runId}: event ${e.type}#${e.seq} before run_started`,
+    );
   const s = state;
   s.lastSeq = e.seq;
   switch (e.type) {
@@ -133,12 +154,23 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
       break;
     }
     case 'tool_started':
-      s.journal[e.data.toolCallId] = { toolName: e.data.toolName, status: 'started', effects: e.data.effects, args: e.data.args };
+      s.journal[e.data.toolCallId] = {
+        toolName: e.data.toolName,
+        status: 'started',
+        effects: e.data.effects,
+        args: e.data.args,
+      };
       s.toolCalls++;
       break;
     case 'tool_completed': {
       const d = e.data;
-      s.messages.push({ role: 'tool', toolCallId: d.toolCallId, name: d.toolName, content: d.content, ...(d.isError ? { isError: true } : {}) });
+      s.messages.push({
+        role: 'tool',
+        toolCallId: d.toolCallId,
+        name: d.toolName,
+        content: d.content,
+        ...(d.isError ? { isError: true } : {}),
+      });
       const j = s.journal[d.toolCallId];
       if (j) j.status = 'completed';
       removePending(s, d.toolCallId);
@@ -154,7 +186,11 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
         role: 'tool',
         toolCallId: d.toolCallId,
         name: d.toolName,
-        content: JSON.stringify({ status: 'deferred', ticketId: d.ticket.ticketId, summary: d.ticket.summary }),
+        content: JSON.stringify({
+          status: 'deferred',
+          ticketId: d.ticket.ticketId,
+          summary: d.ticket.summary,
+        }),
       });
       removePending(s, d.toolCallId);
       break;
@@ -170,14 +206,28 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
       s.messages.push(e.data.message as Message);
       break;
     case 'approval_requested':
-      s.approvals[e.data.approval.toolCallId] = { approvalId: e.data.approval.id, toolName: e.data.approval.toolName, status: 'pending' };
+      s.approvals[e.data.approval.toolCallId] = {
+        approvalId: e.data.approval.id,
+        toolName: e.data.approval.toolName,
+        status: 'pending',
+      };
       break;
     case 'approval_resolved': {
       const prev = s.approvals[e.data.toolCallId];
       const decision = e.data.decision as ApprovalDecision;
       const toolName = prev?.toolName ?? '';
-      s.approvals[e.data.toolCallId] = { approvalId: e.data.approvalId, toolName, status: e.data.status, decision };
-      if (decision.kind === 'approve' && decision.scope === 'always_for_tool' && toolName && !s.alwaysApprovedTools.includes(toolName)) {
+      s.approvals[e.data.toolCallId] = {
+        approvalId: e.data.approvalId,
+        toolName,
+        status: e.data.status,
+        decision,
+      };
+      if (
+        decision.kind === 'approve' &&
+        decision.scope === 'always_for_tool' &&
+        toolName &&
+        !s.alwaysApprovedTools.includes(toolName)
+      ) {
         s.alwaysApprovedTools.push(toolName);
       }
       break;
@@ -240,7 +290,12 @@ const FoldStateEnvelope = z.looseObject({
   status: z.string(),
   lastSeq: z.number(),
   messages: z.array(z.unknown()),
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number(), costUsd: z.number() }),
+  usage: z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    totalTokens: z.number(),
+    costUsd: z.number(),
+  }),
   journal: z.record(z.string(), z.unknown()),
   pendingToolCalls: z.array(z.unknown()),
 });
@@ -271,7 +326,10 @@ export function fromSnapshot(snap: RunSnapshot): RunFoldState {
   }
   const parsed = FoldStateEnvelope.safeParse(snap.state);
   if (!parsed.success || parsed.data.runId !== snap.runId || parsed.data.lastSeq !== snap.seq) {
-    throw new AfkStorageError('checkpoint_corrupt', `snapshot of run ${snap.runId} at seq ${snap.seq} is malformed`);
+    throw new AfkStorageError(
+      'checkpoint_corrupt',
+      `snapshot of run ${snap.runId} at seq ${snap.seq} is malformed`,
+    );
   }
   // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is.
   return snap.state as unknown as RunFoldState;

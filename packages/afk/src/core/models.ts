@@ -5,7 +5,9 @@ import type { LLMClient, LLMResolver } from '../llms/types.js';
  * Model strings → clients. Order: the runner's `llms` option (a resolver or a map), then the
  * built-in providers of `afk/llms` (loaded lazily, so the core does not import providers).
  */
-export function createModelResolver(llms: LLMResolver | Record<string, LLMClient> | undefined): (model: string | LLMClient) => Promise<LLMClient> {
+export function createModelResolver(
+  llms: LLMResolver | Record<string, LLMClient> | undefined,
+): (model: string | LLMClient) => Promise<LLMClient> {
   const cache = new Map<string, LLMClient>();
   return async (model) => {
     if (typeof model !== 'string') return model;
@@ -16,7 +18,8 @@ export function createModelResolver(llms: LLMResolver | Record<string, LLMClient
     else if (llms && Object.hasOwn(llms, model)) client = llms[model];
     if (!client) {
       const mod = (await import('../llms/index.js')) as { resolveModel?: (m: string) => LLMClient };
-      if (!mod.resolveModel) throw new AfkConfigError('invalid_config', `no provider can resolve model '${model}'`);
+      if (!mod.resolveModel)
+        throw new AfkConfigError('invalid_config', `no provider can resolve model '${model}'`);
       client = mod.resolveModel(model);
     }
     cache.set(model, client);

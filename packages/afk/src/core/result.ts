@@ -1,4 +1,10 @@
-import type { AgentResult, ApprovalRequest, BackgroundTicket, ErrorInfo, RunState } from '../events/records.js';
+import type {
+  AgentResult,
+  ApprovalRequest,
+  BackgroundTicket,
+  ErrorInfo,
+  RunState,
+} from '../events/records.js';
 import type { JSONValue } from '../internal/json.js';
 import type { RunFoldState } from './fold.js';
 
@@ -6,7 +12,11 @@ import type { RunFoldState } from './fold.js';
 export function buildResult(
   s: RunFoldState,
   state: RunState,
-  opts: { error?: ErrorInfo; pending?: { approvals: ApprovalRequest[]; tickets: BackgroundTicket[] }; now?: number } = {},
+  opts: {
+    error?: ErrorInfo;
+    pending?: { approvals: ApprovalRequest[]; tickets: BackgroundTicket[] };
+    now?: number;
+  } = {},
 ): AgentResult {
   const now = opts.now ?? Date.now();
   const elapsedMs = s.status === 'paused' ? s.activeMs : s.activeMs + Math.max(0, now - s.segmentStart);

@@ -10,13 +10,22 @@ import { add } from './test-helpers.js';
 
 describe('run loop and events', () => {
   it('B1: tool round trip then final answer', async () => {
-    const model = scripted([{ toolCalls: [{ name: 'add', args: { a: 1, b: 2 } }] }, { text: 'final answer' }]);
+    const model = scripted([
+      { toolCalls: [{ name: 'add', args: { a: 1, b: 2 } }] },
+      { text: 'final answer' },
+    ]);
     const agent = new Agent({ name: 'calc', model, tools: [add] });
     const result = await new Runner().run(agent, { userMessage: 'add 1 and 2' });
     expect(result.state).toBe('completed');
     expect(result.finalText).toBe('final answer');
     expect(result.toolExecutions).toHaveLength(1);
-    expect(result.toolExecutions[0]).toMatchObject({ toolName: 'add', success: true, output: 3, agentPath: 'calc', replayed: false });
+    expect(result.toolExecutions[0]).toMatchObject({
+      toolName: 'add',
+      success: true,
+      output: 3,
+      agentPath: 'calc',
+      replayed: false,
+    });
   });
 
   it('B2: event order for one tool round trip and for a text-only run', async () => {
@@ -25,24 +34,62 @@ describe('run loop and events', () => {
     const r = await runner.run(new Agent({ name: 'calc', model, tools: [add] }), { userMessage: 'x' });
     const events = await runner.events(r.runId);
     expect(events.map((e) => e.type)).toEqual([
-      'run_started', 'step_started', 'policy_decision', 'llm_called', 'llm_completed', 'policy_decision', 'tool_started', 'tool_completed',
-      'step_started', 'policy_decision', 'llm_called', 'llm_completed', 'run_completed',
+      'run_started',
+      'step_started',
+      'policy_decision',
+      'llm_called',
+      'llm_completed',
+      'policy_decision',
+      'tool_started',
+      'tool_completed',
+      'step_started',
+      'policy_decision',
+      'llm_called',
+      'llm_completed',
+      'run_completed',
     ]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
-    const r2 = await runner.run(new Agent({ name: 'talk', model: scripted([{ text: 'hi' }]) }), { userMessage: 'x' });
-    expect((await runner.events(r2.runId)).map((e) => e.type)).toEqual(['run_started', 'step_started', 'policy_decision', 'llm_called', 'llm_completed', 'run_completed']);
+    const r2 = await runner.run(new Agent({ name: 'talk', model: scripted([{ text: 'hi' }]) }), {
+      userMessage: 'x',
+    });
+    expect((await runner.events(r2.runId)).map((e) => e.type)).toEqual([
+      'run_started',
+      'step_started',
+      'policy_decision',
+      'llm_called',
+      'llm_completed',
+      'run_completed',
+    ]);
   });
 
   it('B3: two tool calls run concurrently, each reporting when it happens', async () => {
     const order: string[] = [];
     let releaseSlow: () => void = () => {};
     const slow = tool({
-      name: 'slow', description: 's', args: z.object({}), effects: 'pure',
-      run: () => new Promise<string>((r) => { order.push('slow:start'); releaseSlow = () => r('slow'); }),
+      name: 'slow',
+      description: 's',
+      args: z.object({}),
+      effects: 'pure',
+      run: () =>
+        new Promise<string>((r) => {
+          order.push('slow:start');
+          releaseSlow = () => r('slow');
+        }),
     });
-    const fast = tool({ name: 'fast', description: 'f', args: z.object({}), effects: 'pure', run: async () => { order.push('fast:start'); return 'fast'; } });
+    const fast = tool({
+      name: 'fast',
+      description: 'f',
+      args: z.object({}),
+      effects: 'pure',
+      run: async () => {
+        order.push('fast:start');
+        return 'fast';
+      },
+    });
     const model = scripted([{ toolCalls: [{ name: 'slow' }, { name: 'fast' }] }, { text: 'ok' }]);
-    const handle = new Runner().runStream(new Agent({ name: 'p', model, tools: [slow, fast] }), { userMessage: 'x' });
+    const handle = new Runner().runStream(new Agent({ name: 'p', model, tools: [slow, fast] }), {
+      userMessage: 'x',
+    });
     const seen: string[] = [];
     for await (const ev of handle) {
       if (ev.type === 'tool_completed') {
@@ -58,16 +105,38 @@ describe('run loop and events', () => {
   it('B3: maxParallelTools bounds concurrency', async () => {
     let inFlight = 0;
     let peak = 0;
-    const t = tool({ name: 't', description: 't', args: z.object({ i: z.number() }), effects: 'pure', run: async () => { inFlight++; peak = Math.max(peak, inFlight); await new Promise((r) => setTimeout(r, 5)); inFlight--; return 1; } });
-    const model = scripted([{ toolCalls: Array.from({ length: 6 }, (_, i) => ({ name: 't', args: { i } })) }, { text: 'ok' }]);
-    const r = await new Runner().run(new Agent({ name: 'p', model, tools: [t], failSafe: { maxParallelTools: 2 } }), { userMessage: 'x' });
+    const t = tool({
+      name: 't',
+      description: 't',
+      args: z.object({ i: z.number() }),
+      effects: 'pure',
+      run: async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return 1;
+      },
+    });
+    const model = scripted([
+      { toolCalls: Array.from({ length: 6 }, (_, i) => ({ name: 't', args: { i } })) },
+      { text: 'ok' },
+    ]);
+    const r = await new Runner().run(
+      new Agent({ name: 'p', model, tools: [t], failSafe: { maxParallelTools: 2 } }),
+      { userMessage: 'x' },
+    );
     expect(r.toolExecutions).toHaveLength(6);
     expect(peak).toBe(2);
   });
 
   it('B4: the second run on a thread sends the first run in native form', async () => {
     const runner = new Runner();
-    const model = scripted([{ toolCalls: [{ id: 'call_1', name: 'add', args: { a: 1, b: 2 } }] }, { text: 'three' }, { text: 'again' }]);
+    const model = scripted([
+      { toolCalls: [{ id: 'call_1', name: 'add', args: { a: 1, b: 2 } }] },
+      { text: 'three' },
+      { text: 'again' },
+    ]);
     const agent = new Agent({ name: 'calc', model, tools: [add] });
     const r1 = await runner.run(agent, { userMessage: 'add', threadId: 't1' });
     await runner.run(agent, { userMessage: 'and now?', threadId: r1.threadId });
@@ -85,11 +154,14 @@ describe('run loop and events', () => {
     const runner = new Runner();
     const model = scripted((req) => {
       const last = req.messages[req.messages.length - 1]!;
-      if (last.role === 'user') return { toolCalls: [{ name: 'add', args: { a: Number(last.content), b: 1 } }] };
+      if (last.role === 'user')
+        return { toolCalls: [{ name: 'add', args: { a: Number(last.content), b: 1 } }] };
       return { text: `result ${last.role === 'tool' ? last.content : '?'}` };
     });
     const agent = new Agent({ name: 'calc', model, tools: [add] });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => runner.run(agent, { userMessage: String(i) })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => runner.run(agent, { userMessage: String(i) })),
+    );
     results.forEach((r, i) => {
       expect(r.state).toBe('completed');
       expect(r.finalText).toBe(`result ${i + 1}`);
@@ -109,20 +181,40 @@ describe('run loop and events', () => {
     expect(deltas).toEqual(['hel', 'lo']);
     expect(types.at(-1)).toBe('completed');
 
-    const inner = scripted([{ text: 'step one', toolCalls: [{ name: 'add', args: { a: 1, b: 1 } }] }, { text: 'step two' }]);
-    const nonStreaming: LLMClient = { provider: 'x', model: 'x', capabilities: { ...inner.capabilities, streaming: false }, chat: (r, o) => inner.chat(r, o), stream: (r, o) => inner.stream(r, o) };
+    const inner = scripted([
+      { text: 'step one', toolCalls: [{ name: 'add', args: { a: 1, b: 1 } }] },
+      { text: 'step two' },
+    ]);
+    const nonStreaming: LLMClient = {
+      provider: 'x',
+      model: 'x',
+      capabilities: { ...inner.capabilities, streaming: false },
+      chat: (r, o) => inner.chat(r, o),
+      stream: (r, o) => inner.stream(r, o),
+    };
     const texts: string[] = [];
-    for await (const ev of new Runner().runStream(new Agent({ name: 'n', model: nonStreaming, tools: [add] }), { userMessage: 'x' })) {
+    for await (const ev of new Runner().runStream(
+      new Agent({ name: 'n', model: nonStreaming, tools: [add] }),
+      { userMessage: 'x' },
+    )) {
       if (ev.type === 'text_delta') texts.push(ev.textDelta!);
     }
     expect(texts).toEqual(['step one', 'step two']);
   });
 
   it('B6: seq is gap-free and completed is last, for every subscriber', async () => {
-    const model = scripted([{ toolCalls: [{ name: 'add', args: { a: 1, b: 2 } }] }, { text: 'abcdef' }], { streamChunkSize: 2 });
-    const handle = new Runner().runStream(new Agent({ name: 's', model, tools: [add] }), { userMessage: 'x' });
+    const model = scripted([{ toolCalls: [{ name: 'add', args: { a: 1, b: 2 } }] }, { text: 'abcdef' }], {
+      streamChunkSize: 2,
+    });
+    const handle = new Runner().runStream(new Agent({ name: 's', model, tools: [add] }), {
+      userMessage: 'x',
+    });
     const second = handle.subscribe();
-    const collect = async (it: AsyncIterable<AgentStreamEvent>) => { const out: AgentStreamEvent[] = []; for await (const e of it) out.push(e); return out; };
+    const collect = async (it: AsyncIterable<AgentStreamEvent>) => {
+      const out: AgentStreamEvent[] = [];
+      for await (const e of it) out.push(e);
+      return out;
+    };
     const [a, b] = await Promise.all([collect(handle), collect(second)]);
     expect(a.map((e) => e.seq)).toEqual(a.map((_, i) => i));
     expect(b.map((e) => e.seq)).toEqual(a.map((e) => e.seq));
@@ -134,11 +226,18 @@ describe('run loop and events', () => {
     let aborted = false;
     const inner = scripted([{ text: 'unused' }]);
     const model: LLMClient = {
-      provider: 'p', model: 'm', capabilities: inner.capabilities,
+      provider: 'p',
+      model: 'm',
+      capabilities: inner.capabilities,
       chat: (r, o) => inner.chat(r, o),
       async *stream(_r, o) {
         yield { type: 'text_delta', delta: 'first' };
-        await new Promise<void>((resolve) => o?.signal?.addEventListener('abort', () => { aborted = true; resolve(); }));
+        await new Promise<void>((resolve) =>
+          o?.signal?.addEventListener('abort', () => {
+            aborted = true;
+            resolve();
+          }),
+        );
         throw o?.signal?.reason;
       },
     };

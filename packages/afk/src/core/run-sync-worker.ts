@@ -1,7 +1,8 @@
 // The worker side of `runSync`: imports the agent's module, runs it, posts the result and wakes
 // the blocked caller through the shared flag.
-import { parentPort, workerData } from 'node:worker_threads';
+
 import type { MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../errors/index.js';
 import type { RunnerConfig } from './config.js';
 import type { SyncReply } from './run-sync.js';
@@ -17,10 +18,20 @@ const data = workerData as {
 
 async function main(): Promise<SyncReply> {
   try {
-    const [{ Runner }, mod] = await Promise.all([import('./runner.js'), import(data.moduleUrl) as Promise<Record<string, unknown>>]);
+    const [{ Runner }, mod] = await Promise.all([
+      import('./runner.js'),
+      import(data.moduleUrl) as Promise<Record<string, unknown>>,
+    ]);
     const agent = mod[data.exportName];
     if (!agent || (agent as { kind?: unknown }).kind !== 'agent') {
-      return { ok: false, error: { name: 'AfkConfigError', code: 'invalid_argument', message: `${data.moduleUrl} has no Agent export '${data.exportName}'` } };
+      return {
+        ok: false,
+        error: {
+          name: 'AfkConfigError',
+          code: 'invalid_argument',
+          message: `${data.moduleUrl} has no Agent export '${data.exportName}'`,
+        },
+      };
     }
     const runner = new Runner({ config: data.config });
     const result = await runner.run(agent as never, data.opts);

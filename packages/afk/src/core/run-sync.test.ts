@@ -14,7 +14,15 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 let agentModule = '';
 
 beforeAll(async () => {
-  await build({ entryPoints: { worker: here('./run-sync-worker.ts'), agent: here('./test-support/sync-agent.ts') }, outdir: dir, bundle: true, format: 'esm', platform: 'node', outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
+  await build({
+    entryPoints: { worker: here('./run-sync-worker.ts'), agent: here('./test-support/sync-agent.ts') },
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'silent',
+  });
   process.env.AFK_RUN_SYNC_WORKER = pathToFileURL(join(dir, 'worker.mjs')).href;
   agentModule = join(dir, 'agent.mjs');
 });
@@ -39,6 +47,8 @@ describe('runSync (Node)', () => {
   it('refuses what cannot cross threads, and unknown exports, clearly', () => {
     const custom = { ...new InMemoryStore(), write: async () => {} } as unknown as InMemoryStore;
     expect(() => new Runner({ store: custom }).runSync({ module: agentModule })).toThrow(/custom store/);
-    expect(() => new Runner().runSync({ module: agentModule, export: 'nope' }, { timeoutMs: 15_000 })).toThrow(/no Agent export 'nope'/);
+    expect(() =>
+      new Runner().runSync({ module: agentModule, export: 'nope' }, { timeoutMs: 15_000 }),
+    ).toThrow(/no Agent export 'nope'/);
   });
 });

@@ -18,26 +18,44 @@ interface SyncOptions {
 }
 
 type WorkerThreads = typeof import('node:worker_threads');
-type NodeProcess = { getBuiltinModule?: (id: string) => unknown; cwd(): string; versions?: { node?: string } };
+type NodeProcess = {
+  getBuiltinModule?: (id: string) => unknown;
+  cwd(): string;
+  versions?: { node?: string };
+};
 
 /** Message the worker posts back. */
-export type SyncReply = { ok: true; result: AgentResult } | { ok: false; error: { code: string; message: string; name: string } };
+export type SyncReply =
+  | { ok: true; result: AgentResult }
+  | { ok: false; error: { code: string; message: string; name: string } };
 
 /**
  * Blocks the calling thread until an agent run ends, by running it in a worker thread and
  * waiting on a SharedArrayBuffer with `Atomics.wait`. Node only.
  */
-export function runAgentSync(ref: SyncRef, opts: SyncOptions, runner: { config: RunnerConfig; customStore: boolean; customLlms: boolean }): AgentResult {
+export function runAgentSync(
+  ref: SyncRef,
+  opts: SyncOptions,
+  runner: { config: RunnerConfig; customStore: boolean; customLlms: boolean },
+): AgentResult {
   const proc = (globalThis as { process?: NodeProcess }).process;
   const isBrowserMain = typeof (globalThis as { document?: unknown }).document !== 'undefined';
   if (isBrowserMain || !proc?.versions?.node || typeof proc.getBuiltinModule !== 'function') {
-    throw new AfkUnsupportedError('runSync blocks a thread and is only available in Node (>= 20.16). In a browser, use `await runner.run(agent, opts)`.');
+    throw new AfkUnsupportedError(
+      'runSync blocks a thread and is only available in Node (>= 20.16). In a browser, use `await runner.run(agent, opts)`.',
+    );
   }
   if (runner.customStore) {
-    throw new AfkConfigError('invalid_config', 'runSync cannot use a custom store: stores cannot cross threads. Use `await runner.run(...)`, or a Runner without `store`.');
+    throw new AfkConfigError(
+      'invalid_config',
+      'runSync cannot use a custom store: stores cannot cross threads. Use `await runner.run(...)`, or a Runner without `store`.',
+    );
   }
   if (!ref || (typeof ref.module !== 'string' && !(ref.module instanceof URL))) {
-    throw new AfkConfigError('invalid_argument', "runSync needs an AgentRef: { module: './agents.js', export?: 'agent' }");
+    throw new AfkConfigError(
+      'invalid_argument',
+      "runSync needs an AgentRef: { module: './agents.js', export?: 'agent' }",
+    );
   }
   const wt = proc.getBuiltinModule('node:worker_threads') as WorkerThreads;
   const fs = proc.getBuiltinModule('node:fs') as typeof import('node:fs');
@@ -57,14 +75,23 @@ export function runAgentSync(ref: SyncRef, opts: SyncOptions, runner: { config: 
   const override = (proc as { env?: Record<string, string | undefined> }).env?.AFK_RUN_SYNC_WORKER;
   const workerUrl = override ? new URL(override) : new URL('./run-sync-worker.js', import.meta.url);
   if (!fs.existsSync(url.fileURLToPath(workerUrl))) {
-    throw new AfkUnsupportedError(`runSync needs the built worker ${workerUrl.href}; run it from the built package (dist).`);
+    throw new AfkUnsupportedError(
+      `runSync needs the built worker ${workerUrl.href}; run it from the built package (dist).`,
+    );
   }
 
   const shared = new SharedArrayBuffer(4);
   const flag = new Int32Array(shared);
   const { port1, port2 } = new wt.MessageChannel();
   const worker = new wt.Worker(workerUrl, {
-    workerData: { moduleUrl, exportName: ref.export ?? 'agent', opts: JSON.parse(JSON.stringify(opts)), config: runner.config, shared, port: port2 },
+    workerData: {
+      moduleUrl,
+      exportName: ref.export ?? 'agent',
+      opts: JSON.parse(JSON.stringify(opts)),
+      config: runner.config,
+      shared,
+      port: port2,
+    },
     transferList: [port2],
     stdout: false,
     stderr: false,

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import type { PolicyEngine } from '../agents/policy.js';
 import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
-import type { AgentResult, ApprovalDecision, ApprovalRequest, ApprovalStatus, BackgroundTicket } from '../events/records.js';
+import type {
+  AgentResult,
+  ApprovalDecision,
+  ApprovalRequest,
+  ApprovalStatus,
+  BackgroundTicket,
+} from '../events/records.js';
 import { ApprovalDecisionSchema } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import { newId } from '../internal/ids.js';
@@ -19,8 +25,8 @@ import { type ExecutionInit, RunExecution, type RunnerInternals } from './execut
 import type { InteractionProvider } from './interaction.js';
 import { loadRunState } from './load.js';
 import { createModelResolver } from './models.js';
-import { type AgentStreamEvent, StreamHub } from './stream.js';
 import { runAgentSync } from './run-sync.js';
+import { type AgentStreamEvent, StreamHub } from './stream.js';
 import { statusOf } from './tool-gate.js';
 
 /** Options of `run`/`runStream`. */
@@ -93,13 +99,48 @@ export interface CompactionResult {
 
 const OptionsSchema = z
   .object({
-    store: z.custom<MemoryStore>((v) => typeof v === 'object' && v !== null && typeof (v as MemoryStore).write === 'function', 'must implement MemoryStore').optional(),
+    store: z
+      .custom<MemoryStore>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as MemoryStore).write === 'function',
+        'must implement MemoryStore',
+      )
+      .optional(),
     config: z.unknown().optional(),
-    policy: z.custom<PolicyEngine>((v) => typeof v === 'object' && v !== null && typeof (v as PolicyEngine).evaluate === 'function', 'must be a PolicyEngine').optional(),
-    interaction: z.custom<InteractionProvider>((v) => typeof v === 'object' && v !== null && typeof (v as InteractionProvider).decide === 'function', 'must have decide()').optional(),
-    telemetry: z.custom<TelemetrySink>((v) => typeof v === 'object' && v !== null && typeof (v as TelemetrySink).startSpan === 'function', 'must be a TelemetrySink').optional(),
-    llms: z.union([z.custom<LLMResolver>((v) => typeof v === 'function'), z.record(z.string(), z.custom<LLMClient>((v) => typeof v === 'object' && v !== null))]).optional(),
-    middlewares: z.array(z.custom<Middleware>((v) => typeof v === 'object' && v !== null && (v as Middleware).kind === 'middleware', 'must be created with middleware()')).optional(),
+    policy: z
+      .custom<PolicyEngine>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as PolicyEngine).evaluate === 'function',
+        'must be a PolicyEngine',
+      )
+      .optional(),
+    interaction: z
+      .custom<InteractionProvider>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as InteractionProvider).decide === 'function',
+        'must have decide()',
+      )
+      .optional(),
+    telemetry: z
+      .custom<TelemetrySink>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as TelemetrySink).startSpan === 'function',
+        'must be a TelemetrySink',
+      )
+      .optional(),
+    llms: z
+      .union([
+        z.custom<LLMResolver>((v) => typeof v === 'function'),
+        z.record(
+          z.string(),
+          z.custom<LLMClient>((v) => typeof v === 'object' && v !== null),
+        ),
+      ])
+      .optional(),
+    middlewares: z
+      .array(
+        z.custom<Middleware>(
+          (v) => typeof v === 'object' && v !== null && (v as Middleware).kind === 'middleware',
+          'must be created with middleware()',
+        ),
+      )
+      .optional(),
   })
   .strict();
 
@@ -124,8 +165,12 @@ export class Runner {
     const parsed = OptionsSchema.safeParse(options);
     if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
     const cfg = RunnerConfigSchema.safeParse(options.config ?? {});
-    if (!cfg.success) issues.push(...fromZodIssues(cfg.error.issues).map((i) => ({ ...i, path: ['config', ...i.path] })));
-    if (issues.length) throw new AfkConfigError('invalid_config', `Invalid Runner options:\n${formatIssues(issues)}`, { issues });
+    if (!cfg.success)
+      issues.push(...fromZodIssues(cfg.error.issues).map((i) => ({ ...i, path: ['config', ...i.path] })));
+    if (issues.length)
+      throw new AfkConfigError('invalid_config', `Invalid Runner options:\n${formatIssues(issues)}`, {
+        issues,
+      });
     this.store = options.store ?? new InMemoryStore();
     this.config = Object.freeze(cfg.data!);
     this.rt = {
@@ -207,30 +252,53 @@ export class Runner {
   }
 
   /** Background tickets of a run (pending only unless `includeResolved`). */
-  listBackgroundTools(opts: { threadId: string; runId: string; includeResolved?: boolean }): Promise<BackgroundTicket[]> {
-    return this.store.listTickets({ threadId: opts.threadId, runId: opts.runId, includeResolved: opts.includeResolved ?? false });
+  listBackgroundTools(opts: {
+    threadId: string;
+    runId: string;
+    includeResolved?: boolean;
+  }): Promise<BackgroundTicket[]> {
+    return this.store.listTickets({
+      threadId: opts.threadId,
+      runId: opts.runId,
+      includeResolved: opts.includeResolved ?? false,
+    });
   }
 
   /** Resolves an external ticket; the run ingests it at its next step (or on `resume`). */
-  async resolveBackgroundTool(opts: { threadId: string; runId: string; ticketId: string; output: unknown }): Promise<void> {
+  async resolveBackgroundTool(opts: {
+    threadId: string;
+    runId: string;
+    ticketId: string;
+    output: unknown;
+  }): Promise<void> {
     const t = await this.ticket(opts);
     await this.store.write({ tickets: [{ ...t, status: 'completed', output: toJSONValue(opts.output) }] });
     this.rt.ticketSignal.dispatchEvent(new Event('settled'));
   }
 
   /** Fails an external ticket; the model sees the error. */
-  async failBackgroundTool(opts: { threadId: string; runId: string; ticketId: string; error: string }): Promise<void> {
+  async failBackgroundTool(opts: {
+    threadId: string;
+    runId: string;
+    ticketId: string;
+    error: string;
+  }): Promise<void> {
     const t = await this.ticket(opts);
     await this.store.write({ tickets: [{ ...t, status: 'failed', error: String(opts.error) }] });
     this.rt.ticketSignal.dispatchEvent(new Event('settled'));
   }
 
-  private async ticket(opts: { threadId: string; runId: string; ticketId: string }): Promise<BackgroundTicket> {
+  private async ticket(opts: {
+    threadId: string;
+    runId: string;
+    ticketId: string;
+  }): Promise<BackgroundTicket> {
     const t = await this.store.getTicket(opts.ticketId);
     if (!t || t.runId !== opts.runId || t.threadId !== opts.threadId) {
       throw new AfkError('ticket_not_found', `no background ticket ${opts.ticketId} on run ${opts.runId}`);
     }
-    if (t.status !== 'pending') throw new AfkError('invalid_argument', `ticket ${opts.ticketId} is already ${t.status}`);
+    if (t.status !== 'pending')
+      throw new AfkError('invalid_argument', `ticket ${opts.ticketId} is already ${t.status}`);
     return t;
   }
 
@@ -238,10 +306,18 @@ export class Runner {
    * Approval requests, newest last. With `runId`, includes those raised inside its subagents at
    * any depth (they surface on the root run).
    */
-  async listApprovals(filter: { threadId?: string; runId?: string; status?: ApprovalStatus } = {}): Promise<ApprovalRequest[]> {
-    const base = { ...(filter.threadId ? { threadId: filter.threadId } : {}), ...(filter.status ? { status: filter.status } : {}) };
+  async listApprovals(
+    filter: { threadId?: string; runId?: string; status?: ApprovalStatus } = {},
+  ): Promise<ApprovalRequest[]> {
+    const base = {
+      ...(filter.threadId ? { threadId: filter.threadId } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+    };
     if (!filter.runId) return this.store.listApprovals(base);
-    const [own, nested] = await Promise.all([this.store.listApprovals({ ...base, runId: filter.runId }), this.store.listApprovals({ ...base, rootRunId: filter.runId })]);
+    const [own, nested] = await Promise.all([
+      this.store.listApprovals({ ...base, runId: filter.runId }),
+      this.store.listApprovals({ ...base, rootRunId: filter.runId }),
+    ]);
     const byId = new Map([...own, ...nested].map((a) => [a.id, a]));
     return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
   }
@@ -251,24 +327,41 @@ export class Runner {
    * args: deciding twice, a decision kind the request does not allow, or a mismatched `argsHash`
    * is refused. Continue the run with `resume` (any runner over the same store).
    */
-  async decideApproval(opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string }): Promise<void> {
+  async decideApproval(opts: {
+    approvalId: string;
+    decision: ApprovalDecision;
+    argsHash?: string;
+  }): Promise<void> {
     const parsed = ApprovalDecisionSchema.safeParse(opts.decision);
     if (!parsed.success) {
       const issues = fromZodIssues(parsed.error.issues);
-      throw new AfkConfigError('invalid_argument', `Invalid approval decision:\n${formatIssues(issues)}`, { issues });
+      throw new AfkConfigError('invalid_argument', `Invalid approval decision:\n${formatIssues(issues)}`, {
+        issues,
+      });
     }
     const decision = parsed.data as ApprovalDecision;
     const approval = await this.store.getApproval(opts.approvalId);
     if (!approval) throw new AfkError('approval_not_found', `no approval ${opts.approvalId}`);
-    if (approval.status !== 'pending') throw new AfkError('approval_stale', `approval ${approval.id} was already decided (${approval.status})`);
+    if (approval.status !== 'pending')
+      throw new AfkError(
+        'approval_stale',
+        `approval ${approval.id} was already decided (${approval.status})`,
+      );
     if (opts.argsHash !== undefined && opts.argsHash !== approval.argsHash) {
-      throw new AfkError('approval_stale', `approval ${approval.id} is for other arguments (hash ${approval.argsHash}, not ${opts.argsHash})`);
+      throw new AfkError(
+        'approval_stale',
+        `approval ${approval.id} is for other arguments (hash ${approval.argsHash}, not ${opts.argsHash})`,
+      );
     }
     if (!approval.allowedDecisions.includes(decision.kind)) {
-      throw new AfkError('invalid_argument', `approval ${approval.id} allows ${approval.allowedDecisions.join(', ')}, not '${decision.kind}'`);
+      throw new AfkError(
+        'invalid_argument',
+        `approval ${approval.id} allows ${approval.allowedDecisions.join(', ')}, not '${decision.kind}'`,
+      );
     }
     const state = await loadRunState(this.store, approval.runId);
-    if (!state) throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);
+    if (!state)
+      throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);
     if (this.active.has(approval.runId) && state.status === 'running') {
       throw new AfkError('run_leased', `run ${approval.runId} is executing; decide after it pauses`);
     }
@@ -280,10 +373,19 @@ export class Runner {
       ts: Date.now(),
       type: 'approval_resolved',
       step: state.step,
-      data: { approvalId: approval.id, toolCallId: approval.toolCallId, decision: toJSONValue(decision) as ApprovalDecision, status, by: 'human' },
+      data: {
+        approvalId: approval.id,
+        toolCallId: approval.toolCallId,
+        decision: toJSONValue(decision) as ApprovalDecision,
+        status,
+        by: 'human',
+      },
     };
     // Event and row in one atomic batch; a concurrent writer on the run makes the seq check fail.
-    await this.store.write({ events: [event as RunEvent], approvals: [{ ...approval, status, decision, decidedAt: Date.now() }] });
+    await this.store.write({
+      events: [event as RunEvent],
+      approvals: [{ ...approval, status, decision, decidedAt: Date.now() }],
+    });
   }
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */
@@ -313,7 +415,12 @@ export class Runner {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private freshExecution(agent: Agent, opts: RunOptions, hub: StreamHub | undefined, streaming: boolean): RunExecution {
+  private freshExecution(
+    agent: Agent,
+    opts: RunOptions,
+    hub: StreamHub | undefined,
+    streaming: boolean,
+  ): RunExecution {
     assertAgent(agent);
     const input = toMessages(opts.userMessage);
     const init: ExecutionInit = {
@@ -329,10 +436,18 @@ export class Runner {
     return new RunExecution(this.rt, init);
   }
 
-  private async prepareResume(agent: Agent, opts: ResumeOptions, hub: StreamHub | undefined): Promise<{ kind: 'done'; result: AgentResult } | { kind: 'exec'; exec: RunExecution }> {
+  private async prepareResume(
+    agent: Agent,
+    opts: ResumeOptions,
+    hub: StreamHub | undefined,
+  ): Promise<{ kind: 'done'; result: AgentResult } | { kind: 'exec'; exec: RunExecution }> {
     assertAgent(agent);
     const record = await this.store.getRun(opts.runId);
-    if (record && record.threadId !== opts.threadId) throw new AfkError('invalid_argument', `run ${opts.runId} belongs to thread ${record.threadId}, not ${opts.threadId}`);
+    if (record && record.threadId !== opts.threadId)
+      throw new AfkError(
+        'invalid_argument',
+        `run ${opts.runId} belongs to thread ${record.threadId}, not ${opts.threadId}`,
+      );
     const state = await loadRunState(this.store, opts.runId);
     if (!state) throw new AfkError('not_found', `no run ${opts.runId} in the store`);
     if (state.result && state.status !== 'interrupted') {
@@ -401,7 +516,9 @@ function makeHandle(
   result: Promise<AgentResult>,
   control: { cancel(reason?: string): void; interrupt(): void },
 ): AgentStreamHandle {
-  let primary: AsyncIterableIterator<AgentStreamEvent> | undefined = hub.subscribe(() => control.cancel('stream consumer stopped'));
+  let primary: AsyncIterableIterator<AgentStreamEvent> | undefined = hub.subscribe(() =>
+    control.cancel('stream consumer stopped'),
+  );
   // A handle used only for its `result` must not surface an unhandled rejection or keep events alive.
   result.catch(() => undefined);
   return {
@@ -420,7 +537,7 @@ function makeHandle(
 }
 
 function assertAgent(agent: Agent): void {
-  if (!agent || agent.kind !== 'agent') throw new AfkConfigError('invalid_argument', 'expected an Agent instance');
+  if (agent?.kind !== 'agent') throw new AfkConfigError('invalid_argument', 'expected an Agent instance');
 }
 
 function toMessages(input: string | Message[] | undefined): Message[] {

@@ -65,7 +65,15 @@ export function projectEvent(e: RunEvent, agentPath: string): Draft | undefined 
     case 'warning':
       return { ...base, type: e.type, data: e.data };
     case 'llm_completed':
-      return { ...base, type: 'llm_completed', data: { model: e.data.response.model, finishReason: e.data.response.finishReason, usage: e.data.response.usage } };
+      return {
+        ...base,
+        type: 'llm_completed',
+        data: {
+          model: e.data.response.model,
+          finishReason: e.data.response.finishReason,
+          usage: e.data.response.usage,
+        },
+      };
     case 'tool_started':
       return { ...base, type: 'tool_started', toolName: e.data.toolName, toolCallId: e.data.toolCallId };
     case 'tool_completed': {
@@ -81,17 +89,48 @@ export function projectEvent(e: RunEvent, agentPath: string): Draft | undefined 
       };
     }
     case 'tool_deferred':
-      return { ...base, type: 'tool_deferred', toolName: e.data.toolName, toolCallId: e.data.toolCallId, ticketId: e.data.ticket.ticketId };
+      return {
+        ...base,
+        type: 'tool_deferred',
+        toolName: e.data.toolName,
+        toolCallId: e.data.toolCallId,
+        ticketId: e.data.ticket.ticketId,
+      };
     case 'tool_background_resolved':
-      return { ...base, type: e.type, toolName: e.data.toolName, toolCallId: e.data.toolCallId, ticketId: e.data.ticketId, toolOutput: e.data.output };
+      return {
+        ...base,
+        type: e.type,
+        toolName: e.data.toolName,
+        toolCallId: e.data.toolCallId,
+        ticketId: e.data.ticketId,
+        toolOutput: e.data.output,
+      };
     case 'tool_background_failed':
-      return { ...base, type: e.type, toolName: e.data.toolName, toolCallId: e.data.toolCallId, ticketId: e.data.ticketId, toolError: e.data.error };
+      return {
+        ...base,
+        type: e.type,
+        toolName: e.data.toolName,
+        toolCallId: e.data.toolCallId,
+        ticketId: e.data.ticketId,
+        toolError: e.data.error,
+      };
     case 'approval_requested':
-      return { ...base, type: 'approval_requested', approval: e.data.approval as ApprovalRequest, toolCallId: e.data.approval.toolCallId, toolName: e.data.approval.toolName };
+      return {
+        ...base,
+        type: 'approval_requested',
+        approval: e.data.approval as ApprovalRequest,
+        toolCallId: e.data.approval.toolCallId,
+        toolName: e.data.approval.toolName,
+      };
     case 'approval_resolved':
       return { ...base, type: 'approval_resolved', toolCallId: e.data.toolCallId, data: e.data };
     case 'subagent_started':
-      return { ...base, type: 'subagent_started', toolCallId: e.data.toolCallId, toolName: e.data.subagentName };
+      return {
+        ...base,
+        type: 'subagent_started',
+        toolCallId: e.data.toolCallId,
+        toolName: e.data.subagentName,
+      };
     case 'subagent_completed':
       return {
         ...base,
@@ -190,7 +229,9 @@ export class StreamHub {
   constructor(private readonly limit: number) {}
 
   /** A new subscriber from now on; `onReturn` runs when its consumer stops early. */
-  subscribe(onReturn: () => void = () => {}): AsyncIterableIterator<AgentStreamEvent> & { readonly dropped: number } {
+  subscribe(
+    onReturn: () => void = () => {},
+  ): AsyncIterableIterator<AgentStreamEvent> & { readonly dropped: number } {
     const sub: Subscriber = new Subscriber(this.limit, () => {
       this.subs.delete(sub);
       this.notifyDrain();

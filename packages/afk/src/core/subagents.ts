@@ -2,9 +2,9 @@ import type { Agent } from '../agents/agent.js';
 import type { AgentResult } from '../events/records.js';
 import type { JSONValue } from '../internal/json.js';
 import type { ToolCall } from '../llms/types.js';
-import { emptyUsage } from './fold.js';
 import type { RunExecution } from './execution.js';
 import { RunExecution as Execution } from './execution.js';
+import { emptyUsage } from './fold.js';
 import { loadRunState } from './load.js';
 
 /**
@@ -13,27 +13,59 @@ import { loadRunState } from './load.js';
  * refused. A child that pauses for a human pauses the parent; its approvals surface on the root.
  * Returns false when the child failed, undefined when it paused.
  */
-export async function runSubagent(exec: RunExecution, call: ToolCall, child: Agent, task: string): Promise<boolean | undefined> {
+export async function runSubagent(
+  exec: RunExecution,
+  call: ToolCall,
+  child: Agent,
+  task: string,
+): Promise<boolean | undefined> {
   const fs = exec.agent.failSafe;
   const ancestors = [...(exec.init.parent?.ancestors ?? []), exec.agent.name];
   const t0 = Date.now();
   const childRunId = exec.state.subagentRuns[call.id]!;
   const fail = (code: string, message: string): false => {
-    exec.emit('subagent_completed', { toolCallId: call.id, subagentName: child.name, childRunId, success: false, error: message, latencyMs: Date.now() - t0, toolExecutions: [], usage: emptyUsage() }, exec.state.step);
-    exec.emit('tool_completed', toolResult(exec, call, `Error (${code}): ${message}`, true, code), exec.state.step);
+    exec.emit(
+      'subagent_completed',
+      {
+        toolCallId: call.id,
+        subagentName: child.name,
+        childRunId,
+        success: false,
+        error: message,
+        latencyMs: Date.now() - t0,
+        toolExecutions: [],
+        usage: emptyUsage(),
+      },
+      exec.state.step,
+    );
+    exec.emit(
+      'tool_completed',
+      toolResult(exec, call, `Error (${code}): ${message}`, true, code),
+      exec.state.step,
+    );
     return false;
   };
   if (ancestors.includes(child.name)) {
     return fail('subagent_cycle', `subagent cycle refused: ${[...ancestors, child.name].join(' > ')}`);
   }
   if (exec.depth + 1 > fs.maxSubagentDepth) {
-    return fail('subagent_depth', `subagent depth ${exec.depth + 1} exceeds maxSubagentDepth ${fs.maxSubagentDepth}`);
+    return fail(
+      'subagent_depth',
+      `subagent depth ${exec.depth + 1} exceeds maxSubagentDepth ${fs.maxSubagentDepth}`,
+    );
   }
 
   const context: Record<string, JSONValue> = { ...child.contextDefaults };
-  for (const key of child.inheritContextKeys) if (key in exec.state.context) context[key] = exec.state.context[key]!;
+  for (const key of child.inheritContextKeys)
+    if (key in exec.state.context) context[key] = exec.state.context[key]!;
 
-  const parent = { runId: exec.state.runId, rootRunId: exec.rootRunId, agentPath: exec.agentPath, depth: exec.depth, ancestors };
+  const parent = {
+    runId: exec.state.runId,
+    rootRunId: exec.rootRunId,
+    agentPath: exec.agentPath,
+    depth: exec.depth,
+    ancestors,
+  };
   const prior = await loadRunState(exec.rt.store, childRunId);
   let result: AgentResult;
   if (prior?.result && prior.status !== 'interrupted') {
@@ -49,7 +81,9 @@ export async function runSubagent(exec: RunExecution, call: ToolCall, child: Age
       streaming: exec.init.streaming,
       relayOnly: true,
       ...(exec.init.hub ? { hub: exec.init.hub } : {}),
-      ...(prior ? { resumeState: prior, resumeReason: 'parent_resumed' } : { input: [{ role: 'user' as const, content: task }] }),
+      ...(prior
+        ? { resumeState: prior, resumeReason: 'parent_resumed' }
+        : { input: [{ role: 'user' as const, content: task }] }),
     });
     exec.children.add(childExec);
     try {
@@ -80,12 +114,24 @@ export async function runSubagent(exec: RunExecution, call: ToolCall, child: Age
     },
     exec.state.step,
   );
-  const content = success ? result.finalText : `Error (${result.error?.code ?? 'subagent_error'}): subagent '${child.name}' ended ${result.state}: ${result.error?.message ?? ''}`;
-  exec.emit('tool_completed', toolResult(exec, call, content, !success, success ? undefined : (result.error?.code ?? 'subagent_error')), exec.state.step);
+  const content = success
+    ? result.finalText
+    : `Error (${result.error?.code ?? 'subagent_error'}): subagent '${child.name}' ended ${result.state}: ${result.error?.message ?? ''}`;
+  exec.emit(
+    'tool_completed',
+    toolResult(exec, call, content, !success, success ? undefined : (result.error?.code ?? 'subagent_error')),
+    exec.state.step,
+  );
   return success;
 }
 
-function toolResult(exec: RunExecution, call: ToolCall, content: string, isError: boolean, code: string | undefined) {
+function toolResult(
+  exec: RunExecution,
+  call: ToolCall,
+  content: string,
+  isError: boolean,
+  code: string | undefined,
+) {
   return {
     toolCallId: call.id,
     toolName: call.name,
@@ -94,6 +140,15 @@ function toolResult(exec: RunExecution, call: ToolCall, content: string, isError
     // Subagent calls are reported in subagentExecutions, not as tool records.
     skipped: true,
     ...(code ? { errorCode: code } : {}),
-    record: { toolName: call.name, toolCallId: call.id, success: !isError, latencyMs: 0, agentName: exec.agent.name, agentPath: exec.agentPath, replayed: false, attempts: 1 },
+    record: {
+      toolName: call.name,
+      toolCallId: call.id,
+      success: !isError,
+      latencyMs: 0,
+      agentName: exec.agent.name,
+      agentPath: exec.agentPath,
+      replayed: false,
+      attempts: 1,
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import { AfkError, toErrorInfo } from '../errors/index.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutionRecord } from '../events/records.js';
-import { abortReason, linkSignals } from '../internal/abort.js';
+import { abortReason, linkSignals, raceSignal } from '../internal/abort.js';
 import { newId } from '../internal/ids.js';
 import type { JSONValue } from '../internal/json.js';
 import { hashValue, toJSONValue } from '../internal/json.js';
@@ -51,7 +51,12 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
     const target = resolveTarget(exec.agent, call.name);
     if (!target) {
       const names = [...exec.agent.tools.map((t) => t.name), ...exec.agent.subagents.map((s) => s.name)];
-      skip(exec, call, 'tool_not_found', `Unknown tool '${call.name}'. Available tools: ${names.join(', ') || '(none)'}.`);
+      skip(
+        exec,
+        call,
+        'tool_not_found',
+        `Unknown tool '${call.name}'. Available tools: ${names.join(', ') || '(none)'}.`,
+      );
       continue;
     }
     let args = validate(exec, call, target, call.args);
@@ -76,7 +81,12 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
       args,
     });
     if (decision.action === 'deny') {
-      skip(exec, call, 'tool_denied', `Tool call '${call.name}' was denied by policy${decision.ruleId ? ` (rule '${decision.ruleId}')` : ''}${decision.reason ? `: ${decision.reason}` : '.'}`);
+      skip(
+        exec,
+        call,
+        'tool_denied',
+        `Tool call '${call.name}' was denied by policy${decision.ruleId ? ` (rule '${decision.ruleId}')` : ''}${decision.reason ? `: ${decision.reason}` : '.'}`,
+      );
       continue;
     }
     if (decision.updatedArgs && decision.action === 'allow') {
@@ -90,10 +100,23 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
     }
     if (needsHuman) {
       const kind = decision.action === 'request_user_input' ? 'user_input' : 'approval';
-      const verdict = await approvalGate(exec, call, args, kind, decision.reason, decision.ruleId, decision.updatedArgs);
+      const verdict = await approvalGate(
+        exec,
+        call,
+        args,
+        kind,
+        decision.reason,
+        decision.ruleId,
+        decision.updatedArgs,
+      );
       if (verdict.kind === 'wait') continue;
       if (verdict.kind === 'reject') {
-        skip(exec, call, 'approval_rejected', `A human rejected this call to '${call.name}'${verdict.reason ? `: ${verdict.reason}` : '.'} Do not ask again for the same call.`);
+        skip(
+          exec,
+          call,
+          'approval_rejected',
+          `A human rejected this call to '${call.name}'${verdict.reason ? `: ${verdict.reason}` : '.'} Do not ask again for the same call.`,
+        );
         outcome.rejections.push(call.name);
         continue;
       }
@@ -102,23 +125,56 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
     }
 
     if (target.kind === 'subagent' && ++fanout > fs.maxSubagentFanoutPerStep) {
-      skip(exec, call, 'limit_exceeded', `Not executed: at most ${fs.maxSubagentFanoutPerStep} subagent calls per step.`);
+      skip(
+        exec,
+        call,
+        'limit_exceeded',
+        `Not executed: at most ${fs.maxSubagentFanoutPerStep} subagent calls per step.`,
+      );
       continue;
     }
     if (toolBudget <= 0) {
       if (!limitRecorded) {
-        exec.emit('limit_hit', { limit: 'maxToolCalls', value: exec.state.toolCalls, max: fs.maxToolCalls }, exec.state.step);
+        exec.emit(
+          'limit_hit',
+          { limit: 'maxToolCalls', value: exec.state.toolCalls, max: fs.maxToolCalls },
+          exec.state.step,
+        );
         limitRecorded = true;
       }
-      skip(exec, call, 'limit_exceeded', `Not executed: the run reached its tool call limit (maxToolCalls ${fs.maxToolCalls}).`);
+      skip(
+        exec,
+        call,
+        'limit_exceeded',
+        `Not executed: the run reached its tool call limit (maxToolCalls ${fs.maxToolCalls}).`,
+      );
       continue;
     }
     toolBudget--;
     scheduled.push({ call, target, args });
     if (target.kind === 'tool') {
-      exec.emit('tool_started', { toolCallId: call.id, toolName: call.name, args: toJSONValue(args), effects: target.tool.effects, agentPath: exec.agentPath }, exec.state.step);
+      exec.emit(
+        'tool_started',
+        {
+          toolCallId: call.id,
+          toolName: call.name,
+          args: toJSONValue(args),
+          effects: target.tool.effects,
+          agentPath: exec.agentPath,
+        },
+        exec.state.step,
+      );
     } else if (!exec.state.subagentRuns[call.id]) {
-      exec.emit('subagent_started', { toolCallId: call.id, subagentName: call.name, childRunId: newId('run'), task: (args as { task: string }).task }, exec.state.step);
+      exec.emit(
+        'subagent_started',
+        {
+          toolCallId: call.id,
+          subagentName: call.name,
+          childRunId: newId('run'),
+          task: (args as { task: string }).task,
+        },
+        exec.state.step,
+      );
     }
   }
 
@@ -141,7 +197,12 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
   applyFailurePolicy(fs.approvalDenialPolicy, outcome.rejections, 'approval_rejected', 'approval for');
 }
 
-function applyFailurePolicy(policy: 'continue' | 'fail' | 'degrade', failures: string[], code: string, what: string): void {
+function applyFailurePolicy(
+  policy: 'continue' | 'fail' | 'degrade',
+  failures: string[],
+  code: string,
+  what: string,
+): void {
   if (policy === 'continue' || failures.length === 0) return;
   const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} failed (policy '${policy}')`;
   throw new RunEnd(policy === 'fail' ? 'failed' : 'degraded', { code, message });
@@ -157,12 +218,25 @@ function resolveTarget(agent: Agent, name: string): Target | undefined {
 const INVALID = Symbol('invalid');
 
 /** Validates args with the tool's zod schema; invalid args are answered to the model, never run. */
-function validate(exec: RunExecution, call: ToolCall, target: Target, raw: unknown): unknown | typeof INVALID {
+function validate(
+  exec: RunExecution,
+  call: ToolCall,
+  target: Target,
+  raw: unknown,
+): unknown | typeof INVALID {
   const schema: z.ZodType = target.kind === 'tool' ? target.tool.args : SUBAGENT_ARGS;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
-  skip(exec, call, 'tool_invalid_args', `Invalid arguments for '${call.name}': ${JSON.stringify(issues)}. Fix the arguments and call again.`);
+  const issues = parsed.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message: i.message,
+  }));
+  skip(
+    exec,
+    call,
+    'tool_invalid_args',
+    `Invalid arguments for '${call.name}': ${JSON.stringify(issues)}. Fix the arguments and call again.`,
+  );
   return INVALID;
 }
 
@@ -179,7 +253,19 @@ function skip(exec: RunExecution, call: ToolCall, code: string, message: string)
     replayed: false,
     attempts: 0,
   };
-  exec.emit('tool_completed', { toolCallId: call.id, toolName: call.name, content: message, isError: true, record, skipped: true, errorCode: code }, exec.state.step);
+  exec.emit(
+    'tool_completed',
+    {
+      toolCallId: call.id,
+      toolName: call.name,
+      content: message,
+      isError: true,
+      record,
+      skipped: true,
+      errorCode: code,
+    },
+    exec.state.step,
+  );
 }
 
 function asObject(v: unknown): Record<string, unknown> {
@@ -248,25 +334,44 @@ async function approvalGate(
   exec.emit('approval_requested', { approval: req }, exec.state.step);
   const mode = exec.rt.config.interactionMode;
   if (mode === 'external' || (mode === 'interactive' && !exec.rt.interaction)) {
-    if (mode === 'interactive') exec.emit('warning', { code: 'no_interaction_provider', message: 'interactive mode without an InteractionProvider: the approval waits for decideApproval' }, exec.state.step);
+    if (mode === 'interactive')
+      exec.emit(
+        'warning',
+        {
+          code: 'no_interaction_provider',
+          message: 'interactive mode without an InteractionProvider: the approval waits for decideApproval',
+        },
+        exec.state.step,
+      );
     exec.queueApproval(req);
     exec.awaiting.push(req);
     return { kind: 'wait' };
   }
   let decision: ApprovalDecision;
   let by: 'interaction_provider' | 'fallback' | 'timeout' = 'fallback';
-  const fallback: ApprovalDecision = exec.rt.config.approvalFallback === 'approve' ? { kind: 'approve' } : { kind: 'reject', reason: 'No human was available to approve this call (headless mode).' };
+  const fallback: ApprovalDecision =
+    exec.rt.config.approvalFallback === 'approve'
+      ? { kind: 'approve' }
+      : { kind: 'reject', reason: 'No human was available to approve this call (headless mode).' };
   if (mode === 'interactive' && exec.rt.interaction) {
     const link = linkSignals(exec.signal);
-    const timer = setTimeout(() => link.controller.abort(new AfkError('timeout', 'approval timed out')), exec.rt.config.approvalTimeoutMs);
+    const timer = setTimeout(
+      () => link.controller.abort(new AfkError('timeout', 'approval timed out')),
+      exec.rt.config.approvalTimeoutMs,
+    );
     try {
-      decision = await exec.rt.interaction.decide(req, { signal: link.signal });
+      // Raced against the signal: a provider that ignores it still times out.
+      decision = await raceSignal(exec.rt.interaction.decide(req, { signal: link.signal }), link.signal);
       by = 'interaction_provider';
     } catch (e) {
       if (exec.signal.aborted) throw abortReason(exec.signal);
       decision = fallback;
       by = link.signal.aborted ? 'timeout' : 'fallback';
-      exec.emit('warning', { code: 'approval_fallback', message: `approval fell back (${toErrorInfo(e).message})` }, exec.state.step);
+      exec.emit(
+        'warning',
+        { code: 'approval_fallback', message: `approval fell back (${toErrorInfo(e).message})` },
+        exec.state.step,
+      );
     } finally {
       clearTimeout(timer);
       link.dispose();
@@ -275,16 +380,31 @@ async function approvalGate(
     decision = fallback;
   }
   const status = statusOf(decision);
-  exec.emit('approval_resolved', { approvalId: req.id, toolCallId: call.id, decision, status, by }, exec.state.step);
+  exec.emit(
+    'approval_resolved',
+    { approvalId: req.id, toolCallId: call.id, decision, status, by },
+    exec.state.step,
+  );
   exec.queueApproval({ ...req, status, decision, decidedAt: Date.now() });
   return applyDecision(decision, status, args, target);
 }
 
 export function statusOf(d: ApprovalDecision): 'approved' | 'rejected' | 'edited' | 'responded' {
-  return d.kind === 'approve' ? 'approved' : d.kind === 'reject' ? 'rejected' : d.kind === 'edit' ? 'edited' : 'responded';
+  return d.kind === 'approve'
+    ? 'approved'
+    : d.kind === 'reject'
+      ? 'rejected'
+      : d.kind === 'edit'
+        ? 'edited'
+        : 'responded';
 }
 
-function applyDecision(decision: ApprovalDecision | undefined, status: string, args: unknown, target: Record<string, JSONValue> | undefined): Verdict {
+function applyDecision(
+  decision: ApprovalDecision | undefined,
+  status: string,
+  args: unknown,
+  target: Record<string, JSONValue> | undefined,
+): Verdict {
   if (!decision || status === 'expired') return { kind: 'reject', reason: 'the approval expired' };
   switch (decision.kind) {
     case 'approve':
@@ -298,7 +418,8 @@ function applyDecision(decision: ApprovalDecision | undefined, status: string, a
       // named, else merged when it is an object.
       const key = target ? Object.keys(target)[0] : undefined;
       if (key) return { kind: 'run', args: { ...asObject(args), [key]: decision.value } };
-      if (decision.value && typeof decision.value === 'object' && !Array.isArray(decision.value)) return { kind: 'run', args: { ...asObject(args), ...decision.value } };
+      if (decision.value && typeof decision.value === 'object' && !Array.isArray(decision.value))
+        return { kind: 'run', args: { ...asObject(args), ...decision.value } };
       return { kind: 'run', args };
     }
   }
@@ -309,7 +430,12 @@ function applyDecision(decision: ApprovalDecision | undefined, status: string, a
  * happened. Never re-run blindly: ask a human (approve = run it, reject = skip it, respond = it
  * happened and this is its result) or fail the call, per `unknownSideEffectPolicy`.
  */
-async function recoverSideEffect(exec: RunExecution, call: ToolCall, tool: AnyTool, args: unknown): Promise<'run' | 'done'> {
+async function recoverSideEffect(
+  exec: RunExecution,
+  call: ToolCall,
+  tool: AnyTool,
+  args: unknown,
+): Promise<'run' | 'done'> {
   const existing = exec.state.approvals[call.id];
   if (existing && existing.status !== 'pending' && existing.decision) {
     const d = existing.decision;
@@ -318,7 +444,12 @@ async function recoverSideEffect(exec: RunExecution, call: ToolCall, tool: AnyTo
       completeTool(exec, call, tool, { ok: true, output: d.value, attempts: 0 }, 0, true);
       return 'done';
     }
-    skip(exec, call, 'side_effect_unknown', `The call to '${call.name}' was interrupted by a crash and was not re-run${d.kind === 'reject' && d.reason ? `: ${d.reason}` : '.'}`);
+    skip(
+      exec,
+      call,
+      'side_effect_unknown',
+      `The call to '${call.name}' was interrupted by a crash and was not re-run${d.kind === 'reject' && d.reason ? `: ${d.reason}` : '.'}`,
+    );
     return 'done';
   }
   if (existing) {
@@ -327,7 +458,12 @@ async function recoverSideEffect(exec: RunExecution, call: ToolCall, tool: AnyTo
     return 'done';
   }
   if (exec.rt.config.unknownSideEffectPolicy === 'fail') {
-    skip(exec, call, 'side_effect_unknown', `The call to '${call.name}' was interrupted by a crash; it may or may not have taken effect and was not re-run.`);
+    skip(
+      exec,
+      call,
+      'side_effect_unknown',
+      `The call to '${call.name}' was interrupted by a crash; it may or may not have taken effect and was not re-run.`,
+    );
     return 'done';
   }
   const req: ApprovalRequest = {
@@ -407,12 +543,24 @@ function completeTool(
     : `Error (${out.error.code}): ${out.error.message}`;
   exec.emit(
     'tool_completed',
-    { toolCallId: call.id, toolName: tool.name, content, isError: !out.ok, record, ...(out.ok ? {} : { errorCode: out.error.code }) },
+    {
+      toolCallId: call.id,
+      toolName: tool.name,
+      content,
+      isError: !out.ok,
+      record,
+      ...(out.ok ? {} : { errorCode: out.error.code }),
+    },
     exec.state.step,
   );
 }
 
-function deferCall(exec: RunExecution, call: ToolCall, tool: AnyTool, opts: { summary: string; resumeHint?: string; work?: Promise<unknown>; ttlMs?: number }): void {
+function deferCall(
+  exec: RunExecution,
+  call: ToolCall,
+  tool: AnyTool,
+  opts: { summary: string; resumeHint?: string; work?: Promise<unknown>; ttlMs?: number },
+): void {
   const now = Date.now();
   const ticket = {
     ticketId: newId('tkt'),
@@ -437,7 +585,16 @@ function deferCall(exec: RunExecution, call: ToolCall, tool: AnyTool, opts: { su
         .getTicket(ticket.ticketId)
         .then((row) => {
           if (row && row.status === 'pending') {
-            return rt.store.write({ tickets: [{ ...row, ...(r.ok ? { status: 'completed', output: r.output } : { status: 'failed', error: r.error }) }] });
+            return rt.store.write({
+              tickets: [
+                {
+                  ...row,
+                  ...(r.ok
+                    ? { status: 'completed', output: r.output }
+                    : { status: 'failed', error: r.error }),
+                },
+              ],
+            });
           }
           return undefined;
         })

@@ -6,7 +6,14 @@ export type JSONValue = string | number | boolean | null | JSONValue[] | { [key:
 export type JSONSchema = { [key: string]: JSONValue };
 
 export const JSONValueSchema: z.ZodType<JSONValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JSONValueSchema), z.record(z.string(), JSONValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JSONValueSchema),
+    z.record(z.string(), JSONValueSchema),
+  ]),
 );
 
 /**

@@ -6,7 +6,10 @@ export class ChangeHub {
 
   subscribe(target: string, listener: (c: StoreChange) => void): () => void {
     let set = this.listeners.get(target);
-    if (!set) this.listeners.set(target, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(target, set);
+    }
     set.add(listener);
     return () => {
       set.delete(listener);

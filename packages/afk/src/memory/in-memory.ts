@@ -58,7 +58,10 @@ export class InMemoryStore implements MemoryStore {
     const changes: StoreChange[] = [];
     for (const e of batch.events ?? []) {
       let log = this.events.get(e.runId);
-      if (!log) this.events.set(e.runId, (log = []));
+      if (!log) {
+        log = [];
+        this.events.set(e.runId, log);
+      }
       log.push(e);
     }
     for (const [runId, next] of nextSeq) {
@@ -72,7 +75,8 @@ export class InMemoryStore implements MemoryStore {
     if (batch.snapshot) {
       const list = this.snapshots.get(batch.snapshot.runId) ?? [];
       list.push(batch.snapshot);
-      if (list.length > 1 && list[list.length - 2]!.seq > batch.snapshot.seq) list.sort((a, b) => a.seq - b.seq);
+      if (list.length > 1 && list[list.length - 2]!.seq > batch.snapshot.seq)
+        list.sort((a, b) => a.seq - b.seq);
       this.snapshots.set(batch.snapshot.runId, list);
     }
     for (const a of batch.approvals ?? []) {
@@ -108,7 +112,11 @@ export class InMemoryStore implements MemoryStore {
 
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     const out = [...this.runs.values()]
-      .filter((r) => (filter.threadId === undefined || r.threadId === filter.threadId) && (filter.status === undefined || r.status === filter.status))
+      .filter(
+        (r) =>
+          (filter.threadId === undefined || r.threadId === filter.threadId) &&
+          (filter.status === undefined || r.status === filter.status),
+      )
       .sort((a, b) => b.startedAt - a.startedAt);
     return structuredClone(filter.limit === undefined ? out : out.slice(0, filter.limit));
   }
@@ -172,7 +180,10 @@ export class InMemoryStore implements MemoryStore {
     return structuredClone([...this.evalReports].sort((a, b) => b.startedAt - a.startedAt).slice(0, limit));
   }
 
-  async compactRun(runId: string, opts: { beforeSeq?: number; keepSnapshots?: number }): Promise<{ events: number; snapshots: number }> {
+  async compactRun(
+    runId: string,
+    opts: { beforeSeq?: number; keepSnapshots?: number },
+  ): Promise<{ events: number; snapshots: number }> {
     let events = 0;
     let snapshots = 0;
     const log = this.events.get(runId);

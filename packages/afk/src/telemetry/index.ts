@@ -41,7 +41,12 @@ export class InMemoryTelemetry implements TelemetrySink {
   readonly histograms = new Map<string, number[]>();
 
   startSpan(name: string, attributes: TelemetryAttributes = {}, parent?: TelemetrySpan): TelemetrySpan {
-    const rec: RecordedSpan = { name, attributes: clean(attributes), startMs: now(), ...(parent ? { parent: parent.name } : {}) };
+    const rec: RecordedSpan = {
+      name,
+      attributes: clean(attributes),
+      startMs: now(),
+      ...(parent ? { parent: parent.name } : {}),
+    };
     this.spans.push(rec);
     return {
       name,
@@ -61,9 +66,9 @@ export class InMemoryTelemetry implements TelemetrySink {
   }
 
   histogram(name: string, value: number): void {
-    let list = this.histograms.get(name);
-    if (!list) this.histograms.set(name, (list = []));
-    list.push(value);
+    const list = this.histograms.get(name);
+    if (list) list.push(value);
+    else this.histograms.set(name, [value]);
   }
 }
 
@@ -80,7 +85,9 @@ export class ConsoleTelemetry implements TelemetrySink {
         attrs[k] = v;
       },
       end: (status) => {
-        this.log(`[afk] span ${name} ${(now() - start).toFixed(1)}ms ${status?.ok === false ? `error=${status.error ?? ''}` : 'ok'} ${JSON.stringify(attrs)}`);
+        this.log(
+          `[afk] span ${name} ${(now() - start).toFixed(1)}ms ${status?.ok === false ? `error=${status.error ?? ''}` : 'ok'} ${JSON.stringify(attrs)}`,
+        );
       },
     };
   }

@@ -22,11 +22,21 @@ export type ToolBodyOutcome =
  * order after the chain. Each attempt gets its own signal that aborts on the tool's timeout, and
  * the attempt is raced against that signal so a body that never settles still ends.
  */
-export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolExecutionOptions): Promise<ToolBodyOutcome> {
+export async function executeToolBody(
+  tool: AnyTool,
+  args: unknown,
+  opts: ToolExecutionOptions,
+): Promise<ToolBodyOutcome> {
   const maxAttempts = 1 + (tool.retry?.maxRetries ?? 0);
   let lastError: AfkToolError | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    if (opts.signal.aborted) return { ok: false, error: toToolError(abortReason(opts.signal), tool), attempts: attempt - 1, aborted: true };
+    if (opts.signal.aborted)
+      return {
+        ok: false,
+        error: toToolError(abortReason(opts.signal), tool),
+        attempts: attempt - 1,
+        aborted: true,
+      };
     // Only a tool with a timeout needs a signal of its own (hot path: no extra AbortController).
     const link = tool.timeoutMs !== undefined ? linkSignals(opts.signal) : undefined;
     const signal = link ? link.signal : opts.signal;
@@ -34,7 +44,10 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
     if (link && tool.timeoutMs !== undefined) {
       const ms = tool.timeoutMs;
       timer = setTimeout(
-        () => link.controller.abort(new AfkToolError('tool_timeout', `tool '${tool.name}' timed out after ${ms} ms`)),
+        () =>
+          link.controller.abort(
+            new AfkToolError('tool_timeout', `tool '${tool.name}' timed out after ${ms} ms`),
+          ),
         ms,
       );
     }
@@ -51,7 +64,9 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
     try {
       const output = await raceSignal(runChain(tool, args, ctx, opts.runnerMiddlewares ?? []), signal);
       if (isDeferred(output)) deferred = output.options;
-      return deferred ? { ok: true, output: null, attempts: attempt, deferred } : { ok: true, output, attempts: attempt };
+      return deferred
+        ? { ok: true, output: null, attempts: attempt, deferred }
+        : { ok: true, output, attempts: attempt };
     } catch (e) {
       lastError = toToolError(e, tool);
       // A run-level abort is not retried; a timeout is.
@@ -68,13 +83,29 @@ export async function executeToolBody(tool: AnyTool, args: unknown, opts: ToolEx
       link?.dispose();
     }
   }
-  return { ok: false, error: lastError ?? new AfkToolError('tool_error', 'tool failed'), attempts: maxAttempts, aborted: false };
+  return {
+    ok: false,
+    error: lastError ?? new AfkToolError('tool_error', 'tool failed'),
+    attempts: maxAttempts,
+    aborted: false,
+  };
 }
 
-async function runChain(tool: AnyTool, rawArgs: unknown, ctx: ToolContext, runnerMws: ReadonlyArray<Middleware>): Promise<unknown> {
+async function runChain(
+  tool: AnyTool,
+  rawArgs: unknown,
+  ctx: ToolContext,
+  runnerMws: ReadonlyArray<Middleware>,
+): Promise<unknown> {
   let args = rawArgs;
   for (const h of tool.prehooks) args = await h.fn(args, ctx);
-  const chain = (runnerMws.length === 0 ? tool.middlewares : tool.middlewares.length === 0 ? runnerMws : [...runnerMws, ...tool.middlewares]) as readonly Middleware[];
+  const chain = (
+    runnerMws.length === 0
+      ? tool.middlewares
+      : tool.middlewares.length === 0
+        ? runnerMws
+        : [...runnerMws, ...tool.middlewares]
+  ) as readonly Middleware[];
   const call = (i: number, a: unknown): Promise<unknown> => {
     const mw = chain[i];
     if (!mw) return Promise.resolve(tool.run(a, ctx));

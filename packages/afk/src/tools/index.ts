@@ -1,4 +1,5 @@
-export { isDeferred, middleware, posthook, prehook, tool } from './tool.js';
+export type { ToolBodyOutcome, ToolExecutionOptions } from './execute.js';
+export { executeToolBody, sanitizeToolOutput } from './execute.js';
 export type {
   AnyTool,
   DeferOptions,
@@ -15,5 +16,4 @@ export type {
   ToolEffects,
   ToolRetry,
 } from './tool.js';
-export { executeToolBody, sanitizeToolOutput } from './execute.js';
-export type { ToolBodyOutcome, ToolExecutionOptions } from './execute.js';
+export { isDeferred, middleware, posthook, prehook, tool } from './tool.js';

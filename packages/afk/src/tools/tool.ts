@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AfkConfigError, formatIssues } from '../errors/index.js';
 import type { JSONSchema, JSONValue } from '../internal/json.js';
+import { isZodSchema } from '../internal/zod.js';
 
 export type ToolEffects = 'pure' | 'idempotent' | 'side_effect';
 
@@ -45,7 +46,11 @@ export interface ToolContext {
 
 export type PrehookFn<A> = (args: A, ctx: ToolContext) => A | Promise<A>;
 export type PosthookFn = (output: unknown, ctx: ToolContext) => unknown;
-export type MiddlewareFn<A = unknown> = (next: (args: A) => Promise<unknown>, args: A, ctx: ToolContext) => Promise<unknown>;
+export type MiddlewareFn<A = unknown> = (
+  next: (args: A) => Promise<unknown>,
+  args: A,
+  ctx: ToolContext,
+) => Promise<unknown>;
 
 export interface Prehook<A = unknown> {
   readonly kind: 'prehook';
@@ -122,10 +127,12 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
   if (typeof def?.name !== 'string' || !NAME_RE.test(def.name)) {
     issues.push({ path: ['name'], message: 'must be 1-64 characters of letters, digits, _ or -' });
   }
-  if (typeof def?.description !== 'string') issues.push({ path: ['description'], message: 'required string' });
-  if (!(def?.args instanceof z.ZodType)) issues.push({ path: ['args'], message: 'must be a zod schema' });
+  if (typeof def?.description !== 'string')
+    issues.push({ path: ['description'], message: 'required string' });
+  if (!isZodSchema(def?.args)) issues.push({ path: ['args'], message: 'must be a zod schema' });
   if (typeof def?.run !== 'function') issues.push({ path: ['run'], message: 'must be a function' });
-  if (def?.timeoutMs !== undefined && !(def.timeoutMs > 0)) issues.push({ path: ['timeoutMs'], message: 'must be > 0' });
+  if (def?.timeoutMs !== undefined && !(def.timeoutMs > 0))
+    issues.push({ path: ['timeoutMs'], message: 'must be > 0' });
   if (def?.retry !== undefined && !(Number.isInteger(def.retry.maxRetries) && def.retry.maxRetries >= 0)) {
     issues.push({ path: ['retry', 'maxRetries'], message: 'must be an integer >= 0' });
   }
@@ -133,7 +140,7 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
     issues.push({ path: ['effects'], message: "must be 'pure', 'idempotent' or 'side_effect'" });
   }
   let parameters: JSONSchema = { type: 'object', properties: {} };
-  if (def?.args instanceof z.ZodType) {
+  if (isZodSchema(def?.args)) {
     try {
       parameters = z.toJSONSchema(def.args, { unrepresentable: 'any' }) as JSONSchema;
       delete parameters.$schema;
@@ -142,7 +149,11 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
     }
   }
   if (issues.length) {
-    throw new AfkConfigError('invalid_config', `Invalid tool '${String(def?.name)}':\n${formatIssues(issues)}`, { issues });
+    throw new AfkConfigError(
+      'invalid_config',
+      `Invalid tool '${String(def?.name)}':\n${formatIssues(issues)}`,
+      { issues },
+    );
   }
   return Object.freeze({
     kind: 'tool' as const,

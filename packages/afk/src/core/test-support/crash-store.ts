@@ -81,7 +81,12 @@ export class CrashStore implements MemoryStore {
     const c = this.condition;
     if (!c) return false;
     const events = batch.events ?? [];
-    if (c.afterEvents !== undefined && events.length > 0 && this.committedEvents + events.length > c.afterEvents) return true;
+    if (
+      c.afterEvents !== undefined &&
+      events.length > 0 &&
+      this.committedEvents + events.length > c.afterEvents
+    )
+      return true;
     if (c.onEventType !== undefined && events.some((e) => e.type === c.onEventType)) {
       this.typeMatches++;
       if (this.typeMatches >= (c.nth ?? 1)) return true;
@@ -117,20 +122,28 @@ export class CrashStore implements MemoryStore {
     return this.inner.getThread(threadId);
   }
   putEvalReport(report: EvalReportRecord): Promise<void> {
-    if (this.killed) return Promise.reject(new AfkStorageError('storage_error', 'simulated crash: the store is gone'));
+    if (this.killed)
+      return Promise.reject(new AfkStorageError('storage_error', 'simulated crash: the store is gone'));
     return this.inner.putEvalReport(report);
   }
   listEvalReports(limit?: number): Promise<EvalReportRecord[]> {
     return this.inner.listEvalReports(limit);
   }
-  compactRun(runId: string, opts: { beforeSeq?: number; keepSnapshots?: number }): Promise<{ events: number; snapshots: number }> {
-    if (this.killed) return Promise.reject(new AfkStorageError('storage_error', 'simulated crash: the store is gone'));
+  compactRun(
+    runId: string,
+    opts: { beforeSeq?: number; keepSnapshots?: number },
+  ): Promise<{ events: number; snapshots: number }> {
+    if (this.killed)
+      return Promise.reject(new AfkStorageError('storage_error', 'simulated crash: the store is gone'));
     return this.inner.compactRun(runId, opts);
   }
   async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
     const lease = await this.inner.acquireLease(runId, owner, ttlMs);
     if (!lease) return undefined;
-    return { ...lease, release: () => (this.killed && this.condition?.keepLeases ? Promise.resolve() : lease.release()) };
+    return {
+      ...lease,
+      release: () => (this.killed && this.condition?.keepLeases ? Promise.resolve() : lease.release()),
+    };
   }
   watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
     return this.inner.watch(target, listener);

@@ -8,7 +8,9 @@ export function toolContent(req: LLMRequest | undefined, toolCallId: string): st
 
 /** Every message's text content, joined (for "the model saw X somewhere" assertions). */
 export function transcriptText(req: LLMRequest | undefined): string {
-  return (req?.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join('\n');
+  return (req?.messages ?? [])
+    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
+    .join('\n');
 }
 
 /** Number of tool results in a request (the scripted models below key their turns on it). */
