@@ -74,6 +74,8 @@ export interface ExecutionInit {
   streaming: boolean;
   /** A subagent relays onto its parent's hub and must not close it. */
   relayOnly?: boolean;
+  /** A lease already held for this run (resume acquires it before loading the state). */
+  lease?: RunLease;
 }
 
 /** Thrown inside the loop to end the run with a given state. */
@@ -289,11 +291,8 @@ export class RunExecution {
     });
     let result: AgentResult;
     try {
-      this.lease = await this.rt.store.acquireLease(
-        this.init.runId,
-        this.rt.ownerId,
-        this.rt.config.leaseTtlMs,
-      );
+      this.lease =
+        this.init.lease ?? (await this.rt.store.acquireLease(this.init.runId, this.rt.ownerId, this.rt.config.leaseTtlMs));
       if (!this.lease)
         throw new AfkStorageError('run_leased', `run ${this.init.runId} is being executed by another owner`);
       if (this.init.resumeState) {

@@ -448,16 +448,25 @@ export class Runner {
         'invalid_argument',
         `run ${opts.runId} belongs to thread ${record.threadId}, not ${opts.threadId}`,
       );
-    const state = await loadRunState(this.store, opts.runId);
-    if (!state) throw new AfkError('not_found', `no run ${opts.runId} in the store`);
+    // Claim the run first, then read it: what we fold is what nobody else is still writing.
+    const lease = await this.store.acquireLease(opts.runId, this.rt.ownerId, this.config.leaseTtlMs);
+    if (!lease) {
+      // Another live owner (another tab or process) is executing it: watch until it ends.
+      return { kind: 'done', result: await this.awaitOtherOwner(agent, opts) };
+    }
+    let state: Awaited<ReturnType<typeof loadRunState>>;
+    try {
+      state = await loadRunState(this.store, opts.runId);
+      if (!state) throw new AfkError('not_found', `no run ${opts.runId} in the store`);
+    } catch (e) {
+      await lease.release();
+      throw e;
+    }
     if (state.result && state.status !== 'interrupted') {
+      await lease.release();
       hub?.close();
       return { kind: 'done', result: state.result };
     }
-    // Another live owner executing it (another tab or process): watch until it ends.
-    const probe = await this.store.acquireLease(opts.runId, this.rt.ownerId, this.config.leaseTtlMs);
-    if (!probe) return { kind: 'done', result: await this.awaitOtherOwner(agent, opts) };
-    await probe.release();
     const exec = new RunExecution(this.rt, {
       agent,
       runId: opts.runId,
@@ -466,6 +475,7 @@ export class Runner {
       resumeState: state,
       resumeReason: state.status === 'running' ? 'crash_recovery' : 'resume',
       streaming: hub !== undefined,
+      lease,
       ...(hub ? { hub } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
