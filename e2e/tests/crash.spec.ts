@@ -70,7 +70,8 @@ test('killed inside the side-effecting tool: resume asks instead of re-running i
   // Sent as JSON text: a recursive JSON type as an evaluate() argument is too deep for tsc.
   const outputJson = JSON.stringify(baseline.tools[0]?.output ?? null);
   const done = await fresh.evaluate(
-    ([id, json, i]) => window.afkCrash.decideAndResume('in-tool', id, { kind: 'respond', value: JSON.parse(json) }, i),
+    ([id, json, i]) =>
+      window.afkCrash.decideAndResume('in-tool', id, { kind: 'respond', value: JSON.parse(json) }, i),
     [approvalId, outputJson, ids] as const,
   );
   expect(await fresh.evaluate(() => window.afkCrash.effects('in-tool'))).toBe(1);

@@ -11,7 +11,8 @@ const generated = fileURLToPath(new URL('./.readme-quickstart.tmp.ts', import.me
 
 function quickStartCode(): string {
   const block = readme.match(/<!-- quickstart:begin -->\s*```ts\n([\s\S]*?)```\s*<!-- quickstart:end -->/);
-  if (!block?.[1]) throw new Error('README.md has no quickstart block between the quickstart:begin/end markers');
+  if (!block?.[1])
+    throw new Error('README.md has no quickstart block between the quickstart:begin/end markers');
   return block[1].replace(/from 'afk\/([a-z-]+)'/g, (_, sub: string) => `from '../src/${sub}/index.ts'`);
 }
 

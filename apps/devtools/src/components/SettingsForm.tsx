@@ -1,5 +1,7 @@
 import { type FormEvent, useState } from 'react';
+import { agentFor } from '../agent-factory';
 import { describeModel, type ModelProvider, type ModelSettings, useSettings } from '../state/settings';
+import { errorMessage } from './format';
 
 /**
  * Chooses the playground's model. A key typed here stays in this tab's memory: it is not
@@ -13,9 +15,17 @@ export function SettingsForm() {
     model: settings.model || 'gpt-4.1-mini',
   });
 
+  const [error, setError] = useState<string>();
+
   function submit(e: FormEvent) {
     e.preventDefault();
-    apply(draft);
+    try {
+      agentFor(draft); // validates the configuration now rather than at the next run
+      setError(undefined);
+      apply(draft);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
   }
   const set = (patch: Partial<ModelSettings>) => setDraft((d) => ({ ...d, ...patch }));
 
@@ -25,6 +35,15 @@ export function SettingsForm() {
       <p className="hint" data-testid="model-in-use">
         In use: {describeModel(settings)}
       </p>
+      <p className="hint">
+        The key stays in this tab's memory: never stored, never logged, gone on reload. Without a base URL,
+        requests go from this page straight to OpenAI.
+      </p>
+      {error && (
+        <p role="alert" className="error" data-testid="settings-error">
+          {error}
+        </p>
+      )}
       <form onSubmit={submit} className="settings" autoComplete="off">
         <label>
           Provider

@@ -364,10 +364,12 @@ export class RunExecution {
       await this.ingestTickets();
       if (this.interruptRequested) return this.pause('interrupt');
       this.checkBudgets();
-      if (this.state.step >= fs.maxSteps) this.limit('maxSteps', this.state.step, fs.maxSteps);
+      // A step whose model response never became durable (a crash) is redone, not counted twice.
+      const redo = this.state.stepOpen === true;
+      if (!redo && this.state.step >= fs.maxSteps) this.limit('maxSteps', this.state.step, fs.maxSteps);
       if (this.state.llmCalls >= fs.maxLlmCalls)
         this.limit('maxLlmCalls', this.state.llmCalls, fs.maxLlmCalls);
-      const step = this.state.step + 1;
+      const step = redo ? this.state.step : this.state.step + 1;
       this.emit('step_started', { step }, step);
       const llmDecision = await this.evaluatePolicy({
         type: 'llm_before_execute',

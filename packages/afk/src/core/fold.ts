@@ -41,6 +41,11 @@ export interface RunFoldState {
   segmentStart: number;
   messages: Message[];
   step: number;
+  /**
+   * The current step started but its model response is not in the log (a crash in between):
+   * resume redoes that step instead of counting a new one.
+   */
+  stepOpen?: boolean;
   llmCalls: number;
   toolCalls: number;
   usage: UsageAggregate;
@@ -136,6 +141,7 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
   switch (e.type) {
     case 'step_started':
       s.step = e.data.step;
+      s.stepOpen = true;
       break;
     case 'llm_called':
       s.llmCalls++;
@@ -149,6 +155,7 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
         : { role: 'assistant', content: r.text };
       s.messages.push(msg);
       s.pendingToolCalls = [...(r.toolCalls as ToolCall[])];
+      s.stepOpen = false;
       if (r.text) s.finalText = r.text;
       if (r.structured !== undefined) s.finalStructured = r.structured;
       break;
@@ -161,6 +168,9 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
         args: e.data.args,
       };
       s.toolCalls++;
+      // The gate's approval ("may it run?") is consumed once the call starts: after a crash it
+      // must not be read as the answer to the recovery question ("did it happen?").
+      delete s.approvals[e.data.toolCallId];
       break;
     case 'tool_completed': {
       const d = e.data;
@@ -260,6 +270,9 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
     case 'run_resumed':
       s.status = 'running';
       s.segmentStart = e.ts;
+      // The result of the pause it resumes from is stale now; a crash before the next
+      // run_completed must not be mistaken for that (interrupted) ending.
+      delete s.result;
       break;
     case 'run_completed':
       s.result = e.data.result as AgentResult;

@@ -176,7 +176,10 @@ export function isAbortError(e: unknown): boolean {
 }
 
 /** `{ code, message }` for any thrown value, for results and events. */
-export function toErrorInfo(e: unknown, fallback: AfkErrorCode = 'internal'): { code: string; message: string } {
+export function toErrorInfo(
+  e: unknown,
+  fallback: AfkErrorCode = 'internal',
+): { code: string; message: string } {
   if (isAfkError(e)) return { code: e.code, message: e.message };
   if (e instanceof Error) return { code: fallback, message: e.message };
   return { code: fallback, message: String(e) };

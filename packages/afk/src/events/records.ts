@@ -6,7 +6,15 @@ import { JSONValueSchema } from '../internal/json.js';
 export type RunState = 'completed' | 'failed' | 'degraded' | 'cancelled' | 'interrupted';
 export type RunStatus = 'running' | 'paused' | RunState;
 export const RunStateSchema = z.enum(['completed', 'failed', 'degraded', 'cancelled', 'interrupted']);
-export const RunStatusSchema = z.enum(['running', 'paused', 'completed', 'failed', 'degraded', 'cancelled', 'interrupted']);
+export const RunStatusSchema = z.enum([
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'degraded',
+  'cancelled',
+  'interrupted',
+]);
 
 export const ErrorInfoSchema = z.object({ code: z.string(), message: z.string() });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;

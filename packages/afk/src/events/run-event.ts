@@ -123,7 +123,15 @@ export type RunEventData<T extends RunEventType> = z.infer<(typeof RunEventDataS
 
 /** One entry of a run's append-only log. `seq` is gap-free per run, starting at 0. */
 export type RunEvent<T extends RunEventType = RunEventType> = {
-  [K in T]: { runId: string; threadId: string; seq: number; ts: number; type: K; step?: number; data: RunEventData<K> };
+  [K in T]: {
+    runId: string;
+    threadId: string;
+    seq: number;
+    ts: number;
+    type: K;
+    step?: number;
+    data: RunEventData<K>;
+  };
 }[T];
 
 export const RUN_EVENT_TYPES = Object.keys(RunEventDataSchemas) as RunEventType[];

@@ -18,6 +18,9 @@ export type LLMProfile = 'development' | 'production' | 'high_throughput' | 'low
  *
  * Retry-After above 60 s (`maxRetryAfterMs`) is not waited for; the response cache keeps at
  * most 500 entries when enabled with `.cache({ ttlMs })`.
+ *
+ * @example
+ * LLM_PROFILES.low_latency.timeout // { requestMs: 10_000, streamIdleMs: 5_000 }
  */
 export const LLM_PROFILES: Readonly<Record<LLMProfile, ResiliencePolicy>> = {
   development: {
@@ -74,7 +77,13 @@ const isClient = (v: unknown): v is LLMClient =>
   typeof (v as LLMClient).chat === 'function' &&
   typeof (v as LLMClient).stream === 'function';
 
-/** Validates an `LLMBuilderConfig`; `LLMBuilder.build()` reports every issue at once. */
+/**
+ * Validates an `LLMBuilderConfig` (defaults: provider 'openai'; everything else from the profile).
+ * `LLMBuilder.build()` runs it and reports every issue at once.
+ *
+ * @example
+ * LLMBuilderConfigSchema.safeParse({ provider: 'openai-compatible', model: 'llama3.2' }).success // false: baseURL missing
+ */
 export const LLMBuilderConfigSchema = z
   .object({
     provider: z.string().min(1).default('openai'),
@@ -153,6 +162,7 @@ export const LLMBuilderConfigSchema = z
  * const llm = new LLMBuilder(cfg).build();
  */
 export type LLMBuilderConfig = z.input<typeof LLMBuilderConfigSchema>;
+/** A validated `LLMBuilderConfig` (defaults applied). */
 export type ParsedLLMBuilderConfig = z.output<typeof LLMBuilderConfigSchema>;
 
 /** `o` without its undefined values (so that spreading it over defaults keeps the defaults). */

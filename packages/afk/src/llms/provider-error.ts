@@ -33,6 +33,7 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** Who failed, and which strings must never appear in the error. */
 export interface ErrorContext {
   provider: string;
   model: string;
@@ -40,7 +41,12 @@ export interface ErrorContext {
   secrets?: ReadonlyArray<string | undefined>;
 }
 
-/** Replaces every secret in `text` by `[redacted]`. */
+/**
+ * Replaces every secret (4+ characters) in `text` by `[redacted]`.
+ *
+ * @example
+ * scrubSecrets('bad key sk-abcd', ['sk-abcd']) // 'bad key [redacted]'
+ */
 export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
@@ -60,7 +66,11 @@ interface HttpErrorShape {
  * HTTP status errors via `classifyStatus` (+ `Retry-After`), network failures retryable,
  * malformed bodies `llm_bad_response` (retryable: a proxy hiccup is usually transient),
  * anything else `llm_error` (not retryable). Secrets are scrubbed from the message; the
- * original error stays as `cause`. Existing `AfkLLMError`s pass through.
+ * original error stays as `cause` (replaced by a scrubbed copy if it carries a secret). Existing
+ * `AfkLLMError`s pass through. Use it in your own providers so the resilience layer can classify.
+ *
+ * @example
+ * catch (e) { throw toLLMError(e, { provider: 'my-gw', model, secrets: [apiKey] }) }
  */
 export function toLLMError(e: unknown, ctx: ErrorContext): AfkLLMError {
   if (e instanceof AfkLLMError) return e;

@@ -96,7 +96,12 @@ export function providerFactory(id: string): ProviderFactory | undefined {
   return factories.get(id);
 }
 
-/** Ids of every registered provider. */
+/**
+ * Ids of every registered provider, built-ins first.
+ *
+ * @example
+ * registeredProviders() // ['openai', 'openai-compatible', 'scripted', 'replay', ...yours]
+ */
 export function registeredProviders(): string[] {
   return [...factories.keys()];
 }
@@ -131,7 +136,13 @@ export function sharedState(key: string | object): ResilienceState {
   return created;
 }
 
-/** Forgets all shared breaker/limiter/cache state (tests, or after changing credentials). */
+/**
+ * Forgets all shared breaker, rate-limiter, cache and in-flight state of built providers (tests,
+ * or after rotating credentials). Clients built before keep their state; build new ones.
+ *
+ * @example
+ * afterEach(() => resetLLMState());
+ */
 export function resetLLMState(): void {
   sharedByKey.clear();
 }

@@ -5,6 +5,9 @@ import type { LLMRequest } from './types.js';
  * The parts of a request that change the answer, in a stable shape: model, messages, tools,
  * toolChoice, responseFormat, temperature, topP, maxTokens, reasoningEffort. `metadata` (run ids,
  * tags) is left out, and so is everything about the connection (API key, headers).
+ *
+ * @example
+ * normalizeRequest({ model: 'm', messages, metadata: { runId: 'r1' } }) // no `metadata`
  */
 export function normalizeRequest(req: LLMRequest): Record<string, unknown> {
   return {

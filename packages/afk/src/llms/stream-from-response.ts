@@ -4,6 +4,9 @@ import type { LLMResponse, LLMStreamChunk } from './types.js';
  * The chunks a stream of `response` would have produced: reasoning, text, one delta per tool
  * call, then `completed`. Used for cache hits, replays of non-streamed recordings and
  * providers without streaming.
+ *
+ * @example
+ * chunksFromResponse(res).map((c) => c.type) // ['text_delta', 'tool_call_delta', 'completed']
  */
 export function chunksFromResponse(response: LLMResponse): LLMStreamChunk[] {
   const out: LLMStreamChunk[] = [];

@@ -44,7 +44,13 @@ export function parseStructuredOutput<T>(text: string, schema: ZodType<T>): Stru
   return { ok: false, problem: `does not match the schema (${problem})`, issues };
 }
 
-/** The request that asks the model to repair an invalid structured answer. */
+/**
+ * The request that asks the model to repair an invalid structured answer: the transcript plus
+ * the bad answer (as the assistant) and the problem (as the user).
+ *
+ * @example
+ * const next = repairRequest(req, res.text, parsed.problem);
+ */
 export function repairRequest(req: LLMRequest, badText: string, problem: string): LLMRequest {
   return {
     ...req,
@@ -59,6 +65,7 @@ export function repairRequest(req: LLMRequest, badText: string, problem: string)
   };
 }
 
+/** Options of `chatStructured`. */
 export interface ChatStructuredOptions extends LLMCallOptions {
   /** Name of the schema sent to the provider (default 'output'). */
   name?: string;

@@ -15,6 +15,7 @@ import type {
   ThreadRecord,
   TicketFilter,
 } from './types.js';
+import { batchChanges, planBatch, seqConflict } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 
 /**
@@ -43,19 +44,13 @@ export class InMemoryStore implements MemoryStore {
 
   async write(batch: StoreBatch): Promise<void> {
     this.assertOpen();
-    // Validate the whole batch before applying any of it (atomicity).
-    const nextSeq = new Map<string, number>();
-    for (const e of batch.events ?? []) {
-      const expected = nextSeq.get(e.runId) ?? this.nextSeqOf.get(e.runId) ?? 0;
-      if (e.seq !== expected) {
-        throw new AfkStorageError(
-          'storage_error',
-          `event seq ${e.seq} for run ${e.runId} does not continue the log (expected ${expected}); another writer?`,
-        );
-      }
-      nextSeq.set(e.runId, expected + 1);
+    // Check the whole batch before applying any of it (atomicity). Key checks only: the durable
+    // stores also zod-validate records, this one stays cheap on the runner's hot path.
+    const plan = planBatch(batch, { deep: false });
+    for (const [runId, r] of plan) {
+      const expected = this.nextSeqOf.get(runId) ?? 0;
+      if (r.first !== expected) throw seqConflict(runId, r.first, expected);
     }
-    const changes: StoreChange[] = [];
     for (const e of batch.events ?? []) {
       let log = this.events.get(e.runId);
       if (!log) {
@@ -64,35 +59,25 @@ export class InMemoryStore implements MemoryStore {
       }
       log.push(e);
     }
-    for (const [runId, next] of nextSeq) {
-      this.nextSeqOf.set(runId, next);
-      changes.push({ runId, lastSeq: next - 1, kind: 'events' });
-    }
-    if (batch.run) {
-      this.runs.set(batch.run.runId, batch.run);
-      changes.push({ runId: batch.run.runId, lastSeq: batch.run.lastSeq, kind: 'run' });
-    }
+    for (const [runId, r] of plan) this.nextSeqOf.set(runId, r.next);
+    if (batch.run) this.runs.set(batch.run.runId, batch.run);
     if (batch.snapshot) {
-      const list = this.snapshots.get(batch.snapshot.runId) ?? [];
-      list.push(batch.snapshot);
-      if (list.length > 1 && list[list.length - 2]!.seq > batch.snapshot.seq)
-        list.sort((a, b) => a.seq - b.seq);
-      this.snapshots.set(batch.snapshot.runId, list);
+      const snap = batch.snapshot;
+      // Keyed like the durable stores ([runId+seq]): a snapshot at an existing seq replaces it.
+      const list = (this.snapshots.get(snap.runId) ?? []).filter((s) => s.seq !== snap.seq);
+      list.push(snap);
+      if (list.length > 1 && list[list.length - 2]!.seq > snap.seq) list.sort((a, b) => a.seq - b.seq);
+      this.snapshots.set(snap.runId, list);
     }
-    for (const a of batch.approvals ?? []) {
-      this.approvals.set(a.id, structuredClone(a));
-      changes.push({ runId: a.runId, lastSeq: -1, kind: 'approval' });
-    }
-    for (const t of batch.tickets ?? []) {
-      this.tickets.set(t.ticketId, structuredClone(t));
-      changes.push({ runId: t.runId, lastSeq: -1, kind: 'ticket' });
-    }
+    for (const a of batch.approvals ?? []) this.approvals.set(a.id, structuredClone(a));
+    for (const t of batch.tickets ?? []) this.tickets.set(t.ticketId, structuredClone(t));
     if (batch.thread) this.threads.set(batch.thread.threadId, structuredClone(batch.thread));
-    for (const c of changes) this.hub.emit(c);
+    for (const c of batchChanges(batch, plan)) this.hub.emit(c);
   }
 
   async readEvents(runId: string, opts: ReadEventsOptions = {}): Promise<RunEvent[]> {
     this.assertOpen();
+    if (opts.limit !== undefined && opts.limit <= 0) return [];
     const log = this.events.get(runId) ?? [];
     const from = opts.fromSeq ?? 0;
     const to = opts.toSeq ?? Number.POSITIVE_INFINITY;
@@ -106,11 +91,13 @@ export class InMemoryStore implements MemoryStore {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
+    this.assertOpen();
     const r = this.runs.get(runId);
     return r && structuredClone(r);
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    this.assertOpen();
     const out = [...this.runs.values()]
       .filter(
         (r) =>
@@ -118,10 +105,11 @@ export class InMemoryStore implements MemoryStore {
           (filter.status === undefined || r.status === filter.status),
       )
       .sort((a, b) => b.startedAt - a.startedAt);
-    return structuredClone(filter.limit === undefined ? out : out.slice(0, filter.limit));
+    return structuredClone(filter.limit === undefined ? out : out.slice(0, Math.max(0, filter.limit)));
   }
 
   async getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
+    this.assertOpen();
     const list = this.snapshots.get(runId) ?? [];
     for (let i = list.length - 1; i >= 0; i--) {
       const s = list[i]!;
@@ -131,11 +119,13 @@ export class InMemoryStore implements MemoryStore {
   }
 
   async getApproval(id: string): Promise<ApprovalRequest | undefined> {
+    this.assertOpen();
     const a = this.approvals.get(id);
     return a && structuredClone(a);
   }
 
   async listApprovals(filter: ApprovalFilter = {}): Promise<ApprovalRequest[]> {
+    this.assertOpen();
     return structuredClone(
       [...this.approvals.values()]
         .filter(
@@ -150,11 +140,13 @@ export class InMemoryStore implements MemoryStore {
   }
 
   async getTicket(ticketId: string): Promise<BackgroundTicket | undefined> {
+    this.assertOpen();
     const t = this.tickets.get(ticketId);
     return t && structuredClone(t);
   }
 
   async listTickets(filter: TicketFilter = {}): Promise<BackgroundTicket[]> {
+    this.assertOpen();
     return structuredClone(
       [...this.tickets.values()]
         .filter(
@@ -168,39 +160,50 @@ export class InMemoryStore implements MemoryStore {
   }
 
   async getThread(threadId: string): Promise<ThreadRecord | undefined> {
+    this.assertOpen();
     const t = this.threads.get(threadId);
     return t && structuredClone(t);
   }
 
   async putEvalReport(report: EvalReportRecord): Promise<void> {
+    this.assertOpen();
+    // Keyed like the durable stores: the same (suiteId, startedAt) replaces the earlier report.
+    const i = this.evalReports.findIndex((r) => r.suiteId === report.suiteId && r.startedAt === report.startedAt);
+    if (i >= 0) this.evalReports.splice(i, 1);
     this.evalReports.push(structuredClone(report));
   }
 
   async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {
-    return structuredClone([...this.evalReports].sort((a, b) => b.startedAt - a.startedAt).slice(0, limit));
+    this.assertOpen();
+    return structuredClone([...this.evalReports].sort((a, b) => b.startedAt - a.startedAt).slice(0, Math.max(0, limit)));
   }
 
+  /** See `MemoryStore.compactRun`; like the durable stores, the run's newest event is always kept. */
   async compactRun(
     runId: string,
     opts: { beforeSeq?: number; keepSnapshots?: number },
   ): Promise<{ events: number; snapshots: number }> {
+    this.assertOpen();
     let events = 0;
     let snapshots = 0;
     const log = this.events.get(runId);
-    if (log && opts.beforeSeq !== undefined) {
-      const kept = log.filter((e) => e.seq >= opts.beforeSeq!);
+    if (log?.length && opts.beforeSeq !== undefined) {
+      const before = Math.min(opts.beforeSeq, log[log.length - 1]!.seq);
+      const kept = log.filter((e) => e.seq >= before);
       events = log.length - kept.length;
       this.events.set(runId, kept);
     }
     const snaps = this.snapshots.get(runId);
-    if (snaps && opts.keepSnapshots !== undefined && snaps.length > opts.keepSnapshots) {
-      snapshots = snaps.length - opts.keepSnapshots;
-      this.snapshots.set(runId, snaps.slice(snaps.length - opts.keepSnapshots));
+    const keep = Math.max(0, opts.keepSnapshots ?? Number.POSITIVE_INFINITY);
+    if (snaps && snaps.length > keep) {
+      snapshots = snaps.length - keep;
+      this.snapshots.set(runId, snaps.slice(snaps.length - keep));
     }
     return { events, snapshots };
   }
 
   async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
+    this.assertOpen();
     const now = Date.now();
     const held = this.leases.get(runId);
     if (held && held.owner !== owner && held.expiresAt > now) return undefined;
@@ -223,6 +226,7 @@ export class InMemoryStore implements MemoryStore {
   async close(): Promise<void> {
     this.closed = true;
     this.hub.clear();
+    this.leases.clear();
   }
 
   private assertOpen(): void {

@@ -71,11 +71,13 @@ export function rowLabel(table: string, key: unknown): string {
 
 /**
  * Parses a row read back from a store. A row that does not match is `row_corrupt`, naming the
- * table and key; the row itself is left untouched (nothing is overwritten or deleted).
+ * table and key; the row itself is left untouched (nothing is overwritten or deleted). `schema`
+ * must describe `T` (zod infers optional fields as `T | undefined`, which
+ * `exactOptionalPropertyTypes` does not accept, hence the type parameter).
  */
-export function parseRow<T>(schema: z.ZodType<T>, table: string, key: unknown, row: unknown): T {
+export function parseRow<T>(schema: z.ZodType, table: string, key: unknown, row: unknown): T {
   const r = schema.safeParse(row);
-  if (r.success) return r.data;
+  if (r.success) return r.data as T;
   const issues = fromZodIssues(r.error.issues);
   throw new AfkStorageError(
     'row_corrupt',

@@ -20,9 +20,28 @@ export function toolResults(req: LLMRequest): number {
 
 /**
  * A transcript with generated ids replaced by stable placeholders (in order of appearance), so
- * two runs' transcripts can be compared.
+ * two runs' transcripts can be compared. The results of one batch of concurrent tool calls are
+ * put in call order: they are appended as they finish, so their order is not part of the contract.
  */
-export function normaliseTranscript(messages: Message[]): unknown {
+export function normaliseTranscript(input: Message[]): unknown {
+  const messages: Message[] = [];
+  let callOrder: string[] = [];
+  let batch: Message[] = [];
+  const flushBatch = () => {
+    const pos = (m: Message) => (m.role === 'tool' ? callOrder.indexOf(m.toolCallId) : -1);
+    messages.push(...batch.sort((x, y) => pos(x) - pos(y)));
+    batch = [];
+  };
+  for (const m of input) {
+    if (m.role === 'tool') {
+      batch.push(m);
+      continue;
+    }
+    flushBatch();
+    if (m.role === 'assistant') callOrder = (m.toolCalls ?? []).map((c) => c.id);
+    messages.push(m);
+  }
+  flushBatch();
   const ids = new Map<string, string>();
   const id = (raw: string) => {
     let v = ids.get(raw);

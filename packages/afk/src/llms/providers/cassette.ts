@@ -34,7 +34,12 @@ const ChunkSchema = z.union([
   z.object({ type: z.literal('completed'), response: LLMResponseSchema }),
 ]);
 
-/** Validates a cassette read from disk or passed as an object. */
+/**
+ * Validates a cassette read from disk or passed as an object.
+ *
+ * @example
+ * CassetteSchema.parse(JSON.parse(text))
+ */
 export const CassetteSchema = z.object({
   version: z.literal(1),
   entries: z.record(
@@ -57,11 +62,23 @@ export const CassetteSchema = z.object({
   ),
 });
 
+/**
+ * A new empty cassette, e.g. to record into in the browser.
+ *
+ * @example
+ * const cassette = emptyCassette();
+ * const rec = record(llm, { cassette }); // later: localStorage.setItem('cassette', JSON.stringify(cassette))
+ */
 export function emptyCassette(): Cassette {
   return { version: 1, entries: {} };
 }
 
-/** Parses a cassette (throws `AfkConfigError` listing every problem). */
+/**
+ * Parses a cassette (throws `AfkConfigError` listing every problem).
+ *
+ * @example
+ * const model = replay({ cassette: parseCassette(await (await fetch('/cassette.json')).json()) });
+ */
 export function parseCassette(value: unknown, where = 'cassette'): Cassette {
   const parsed = CassetteSchema.safeParse(value);
   if (!parsed.success) {

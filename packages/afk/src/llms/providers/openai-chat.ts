@@ -202,6 +202,11 @@ export class ChatStreamAssembler {
     return out;
   }
 
+  /** True once a choice carried a finish reason: the answer is complete. */
+  get finished(): boolean {
+    return this.finish !== undefined && this.finish !== null;
+  }
+
   response(requestId: string | undefined): LLMResponse {
     const toolCalls = [...this.calls.entries()]
       .sort(([a], [b]) => a - b)

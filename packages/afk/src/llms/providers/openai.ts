@@ -154,6 +154,14 @@ export function openai(options: OpenAIProviderOptions): LLMClient {
       const r = await c.chat.completions.create(params, { signal }).withResponse();
       const asm = new ChatStreamAssembler(req, model);
       for await (const chunk of r.data) for (const out of asm.push(chunk)) yield out;
+      if (!asm.finished) {
+        // A closed connection, or a server that ignored `stream: true` (declare capabilities.streaming: false).
+        throw new AfkLLMError('llm_bad_response', `${label} stream ended without a finish reason`, {
+          retryable: true,
+          provider: providerId,
+          model,
+        });
+      }
       yield { type: 'completed', response: asm.response(r.request_id ?? undefined) };
     } catch (e) {
       fail(e, signal);

@@ -71,6 +71,8 @@ describe('record → replay', () => {
       'completed',
     ]);
     expect((await played.chat(ask('two'))).text).toBe('stream');
+    // The runner sends its client's model id; a replay client named differently still matches.
+    expect((await replay({ cassette: path }).chat({ ...ask('two'), model: 'replay' })).text).toBe('stream');
     expect(s.requests).toHaveLength(3);
   });
 

@@ -1,12 +1,14 @@
 import type { AfkErrorCode } from '../../errors/index.js';
 import { AfkLLMError } from '../../errors/index.js';
 import { throwIfAborted } from '../../internal/abort.js';
-import { requestKey } from '../request-key.js';
+import { hashValue } from '../../internal/json.js';
+import { normalizeRequest, requestKey } from '../request-key.js';
 import { chunksFromResponse } from '../stream-from-response.js';
 import type { LLMCallOptions, LLMClient, LLMRequest, LLMResponse, LLMStreamChunk } from '../types.js';
 import { lastUserText } from '../types.js';
 import { type Cassette, type CassetteEntry, loadCassetteFile, parseCassette } from './cassette.js';
 
+/** Options of `replay`. */
 export interface ReplayOptions {
   /** A cassette file path (Node) or a cassette object (anywhere). */
   cassette: string | Cassette;
@@ -17,7 +19,9 @@ export interface ReplayOptions {
 /**
  * Plays a recorded cassette deterministically: each request is looked up by
  * `requestKey(request)`; repeated identical requests get the recorded answers in order (the last
- * one repeats). Chat recordings can be streamed and stream recordings chatted. A request that
+ * one repeats). A request recorded under another model id still matches (the runner sends its
+ * client's model id, and the replay client's may differ). Chat recordings can be streamed and
+ * stream recordings chatted. A request that
  * was never recorded fails with `AfkLLMError` code `replay_missing` naming the missing key.
  *
  * @example
@@ -39,7 +43,7 @@ export function replay(options: ReplayOptions): LLMClient {
   const next = async (req: LLMRequest, signal: AbortSignal | undefined): Promise<CassetteEntry> => {
     throwIfAborted(signal);
     const c = await cassette();
-    const key = requestKey(req);
+    const key = findKey(c, req);
     const list = c.entries[key];
     if (!list?.length) {
       const hint = lastUserText(req).slice(0, 80);
@@ -90,4 +94,18 @@ export function replay(options: ReplayOptions): LLMClient {
       }
     },
   };
+}
+
+const withoutModel = (request: Record<string, unknown>) => hashValue({ ...request, model: undefined });
+
+/** The exact key of `req`, else the key of a recording equal to it apart from the model id. */
+function findKey(c: Cassette, req: LLMRequest): string {
+  const exact = requestKey(req);
+  if (c.entries[exact]?.length) return exact;
+  const wanted = withoutModel(normalizeRequest(req));
+  for (const [key, list] of Object.entries(c.entries)) {
+    const first = list[0];
+    if (first && withoutModel(first.request) === wanted) return key;
+  }
+  return exact;
 }

@@ -6,6 +6,7 @@ export interface CircuitBreakerPolicy {
   cooldownMs: number;
 }
 
+/** Where a breaker stands; `half_open` lets one probe through. */
 export type BreakerState = 'closed' | 'open' | 'half_open';
 /** How an attempt ended, for the breaker: `neutral` (an abort, a 4xx) says nothing about health. */
 export type BreakerOutcome = 'success' | 'failure' | 'neutral';

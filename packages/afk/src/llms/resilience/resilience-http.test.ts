@@ -91,6 +91,15 @@ describe('streams over HTTP', () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it('a JSON body answering a stream request is a clear (retryable) error, not an empty answer', async () => {
+    const s = server.session();
+    s.enqueue(chatReply({ text: 'not streamed' }));
+    await expect(drain(fast(s).retry({ maxRetries: 0 }).build().stream(req))).rejects.toMatchObject({
+      code: 'llm_bad_response',
+      message: expect.stringMatching(/finish reason/),
+    });
+  });
+
   it('a stream cut before any delta is retried', async () => {
     const s = server.session();
     s.enqueue({ kind: 'sse', events: [], end: 'cut' }, chatStreamReply({ deltas: ['a', 'b'] }));

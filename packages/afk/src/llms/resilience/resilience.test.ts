@@ -156,6 +156,19 @@ describe('rate limiter', () => {
     expect(elapsed).toBeLessThan(400);
   });
 
+  it('a built client waits for the bucket before each call', async () => {
+    const m = scripted([{ text: 'x' }], { onExhausted: 'repeat_last' });
+    const llm = quick(m).rateLimit({ requestsPerSecond: 50, burst: 1 }).build();
+    const t0 = Date.now();
+    await Promise.all([
+      llm.chat(req),
+      llm.chat({ ...req, temperature: 0 }),
+      llm.chat({ ...req, temperature: 1 }),
+    ]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
+    expect(m.calls).toBe(3);
+  });
+
   it('an aborted wait returns its token', async () => {
     const bucket = new TokenBucket();
     const policy = { requestsPerSecond: 1, burst: 1 };

@@ -1,0 +1,293 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Agent } from '../agents/agent.js';
+import type { AgentResult, ApprovalRequest } from '../events/records.js';
+import type { JSONValue } from '../internal/json.js';
+import { scripted } from '../llms/providers/scripted.js';
+import type { LLMRequest } from '../llms/types.js';
+import type { MemoryStore } from '../memory/types.js';
+import { tool } from '../tools/tool.js';
+import type { InteractionProvider } from './interaction.js';
+import { Runner } from './runner.js';
+import { CrashStore } from './test-support/crash-store.js';
+import { normaliseTranscript, prng, toolContent, toolResults } from './test-support/fixtures.js';
+
+/** Tools that count their executions in a Map keyed by name and args. */
+function countingTools(counts: Map<string, number>) {
+  const bump = (name: string, args: unknown) => {
+    const key = `${name}:${JSON.stringify(args)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  const sideEffect = (name: string, args: z.ZodObject, out: (a: Record<string, unknown>) => string, extra: { needsApproval?: boolean } = {}) =>
+    tool({
+      name,
+      description: name,
+      args,
+      effects: 'side_effect',
+      ...extra,
+      run: async (a: Record<string, unknown>) => {
+        bump(name, a);
+        return out(a);
+      },
+    });
+  const pure = (name: string, args: z.ZodObject, out: (a: Record<string, unknown>) => unknown) =>
+    tool({
+      name,
+      description: name,
+      args,
+      effects: 'pure',
+      run: async (a: Record<string, unknown>) => {
+        bump(name, a);
+        return out(a);
+      },
+    });
+  return {
+    send: sideEffect('send_email', z.object({ to: z.string() }), (a) => `sent:${String(a.to)}`),
+    charge: sideEffect('charge', z.object({ amount: z.number() }), (a) => `charged:${String(a.amount)}`),
+    write: sideEffect('write_file', z.object({ path: z.string() }), (a) => `wrote:${String(a.path)}`),
+    add: pure('add', z.object({ a: z.number(), b: z.number() }), (a) => Number(a.a) + Number(a.b)),
+    lookup: pure('lookup', z.object({ key: z.string() }), (a) => `value-of-${String(a.key)}`),
+    sideEffect,
+  };
+}
+
+/** What the side-effecting tools return, so a "did it happen?" answer can restate the real output. */
+function outputOf(a: ApprovalRequest): JSONValue {
+  const args = a.args as Record<string, JSONValue>;
+  if (a.toolName === 'send_email') return `sent:${String(args.to)}`;
+  if (a.toolName === 'charge') return `charged:${String(args.amount)}`;
+  if (a.toolName === 'write_file') return `wrote:${String(args.path)}`;
+  throw new Error(`unexpected approval for ${a.toolName}`);
+}
+
+describe('B24: a crash after a side-effecting tool started', () => {
+  function chargeAgent(counts: Map<string, number>) {
+    const t = countingTools(counts);
+    const model = scripted((req: LLMRequest) =>
+      toolResults(req) === 0 ? { toolCalls: [{ id: 'ch', name: 'charge', args: { amount: 5 } }] } : { text: 'charged' },
+    );
+    return { agent: new Agent({ name: 'pay', model, tools: [t.charge, t.lookup] }), model };
+  }
+
+  /** Runs until the batch carrying the charge's result, which never becomes durable. */
+  async function crashAfterCharge(counts: Map<string, number>, opts: { keepLeases?: boolean } = {}) {
+    const crash = new CrashStore({ onEventType: 'tool_completed', ...(opts.keepLeases ? { keepLeases: true } : {}) });
+    const { agent } = chargeAgent(counts);
+    const r = await new Runner({ store: crash, config: { leaseTtlMs: 100 } }).run(agent, { userMessage: 'charge 5' });
+    expect(r.state).toBe('failed');
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+    const durable = (await crash.inner.readEvents(r.runId)).map((e) => e.type);
+    expect(durable).toContain('tool_started');
+    expect(durable).not.toContain('tool_completed');
+    return { inner: crash.inner, r };
+  }
+
+  it('resume never runs it twice: it asks "did it happen?"; responding records its result', async () => {
+    const counts = new Map<string, number>();
+    // The crashed process still "holds" its lease: the fresh runner takes over once it expires.
+    const { inner, r } = await crashAfterCharge(counts, { keepLeases: true });
+    const { agent, model } = chargeAgent(counts);
+    const runner = new Runner({ store: inner, config: { leaseTtlMs: 100 } });
+    const paused = await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
+    expect(paused.state).toBe('interrupted');
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+    expect(model.calls).toBe(0);
+    const approvals = paused.pending?.approvals ?? [];
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]).toMatchObject({ toolName: 'charge', toolCallId: 'ch', args: { amount: 5 }, status: 'pending' });
+    expect(approvals[0]!.allowedDecisions).toEqual(expect.arrayContaining(['respond', 'approve', 'reject']));
+    expect(await runner.listApprovals({ runId: r.runId, status: 'pending' })).toHaveLength(1);
+
+    await runner.decideApproval({ approvalId: approvals[0]!.id, decision: { kind: 'respond', value: 'charged:5 (confirmed by ops)' } });
+    const done = await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
+    expect(done.state).toBe('completed');
+    expect(done.finalText).toBe('charged');
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+    expect(toolContent(model.requests.at(-1), 'ch')).toBe('charged:5 (confirmed by ops)');
+    expect(done.toolExecutions).toEqual([expect.objectContaining({ toolName: 'charge', success: true, replayed: true, output: 'charged:5 (confirmed by ops)' })]);
+  });
+
+  it('reject skips it (the model is told); approve re-runs it, by explicit human choice', async () => {
+    for (const decision of ['reject', 'approve'] as const) {
+      const counts = new Map<string, number>();
+      const { inner, r } = await crashAfterCharge(counts);
+      const { agent, model } = chargeAgent(counts);
+      const runner = new Runner({ store: inner });
+      const paused = await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
+      await runner.decideApproval({ approvalId: paused.pending!.approvals[0]!.id, decision: { kind: decision } });
+      const done = await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
+      expect(done.state).toBe('completed');
+      if (decision === 'reject') {
+        expect(counts.get('charge:{"amount":5}')).toBe(1);
+        expect(toolContent(model.requests.at(-1), 'ch')).toContain('crash');
+      } else {
+        expect(counts.get('charge:{"amount":5}')).toBe(2);
+        expect(toolContent(model.requests.at(-1), 'ch')).toBe('charged:5');
+      }
+    }
+  });
+
+  it("unknownSideEffectPolicy 'fail': no question, the model gets an error, the tool is not re-run", async () => {
+    const counts = new Map<string, number>();
+    const { inner, r } = await crashAfterCharge(counts);
+    const { agent, model } = chargeAgent(counts);
+    const runner = new Runner({ store: inner, config: { unknownSideEffectPolicy: 'fail' } });
+    const done = await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
+    expect(done.state).toBe('completed');
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+    expect(await runner.listApprovals({ runId: r.runId })).toEqual([]);
+    const content = toolContent(model.requests.at(-1), 'ch') ?? '';
+    expect(content).toContain('interrupted by a crash');
+    expect(model.requests.at(-1)!.messages.find((m) => m.role === 'tool' && m.toolCallId === 'ch')).toMatchObject({ isError: true });
+  });
+
+  it('a pure tool that started before the crash is simply re-run', async () => {
+    const counts = new Map<string, number>();
+    const t = countingTools(counts);
+    const model = () =>
+      scripted((req: LLMRequest) => (toolResults(req) === 0 ? { toolCalls: [{ id: 'lk', name: 'lookup', args: { key: 'k' } }] } : { text: 'found' }));
+    const crash = new CrashStore({ onEventType: 'tool_completed' });
+    const r = await new Runner({ store: crash }).run(new Agent({ name: 'p', model: model(), tools: [t.lookup] }), { userMessage: 'x' });
+    expect(r.state).toBe('failed');
+    expect(counts.get('lookup:{"key":"k"}')).toBe(1);
+    const m2 = model();
+    const done = await new Runner({ store: crash.inner }).resume(new Agent({ name: 'p', model: m2, tools: [t.lookup] }), { runId: r.runId, threadId: r.threadId });
+    expect(done.state).toBe('completed');
+    expect(counts.get('lookup:{"key":"k"}')).toBe(2);
+    expect(toolContent(m2.requests.at(-1), 'lk')).toBe('value-of-k');
+    expect(done.stateSnapshot.toolCalls).toBe(1);
+  });
+
+  it('a side effect approved by a human before it started is still not re-run after the crash', async () => {
+    const counts = new Map<string, number>();
+    const t = countingTools(counts);
+    const guarded = t.sideEffect('charge', z.object({ amount: z.number() }), (a) => `charged:${String(a.amount)}`, { needsApproval: true });
+    const mk = () =>
+      new Agent({
+        name: 'pay',
+        model: scripted((req: LLMRequest) => (toolResults(req) === 0 ? { toolCalls: [{ id: 'ch', name: 'charge', args: { amount: 5 } }] } : { text: 'charged' })),
+        tools: [guarded],
+      });
+    const interaction: InteractionProvider = { decide: async () => ({ kind: 'approve' }) };
+    const crash = new CrashStore({ onEventType: 'tool_completed' });
+    const r = await new Runner({ store: crash, interaction, config: { interactionMode: 'interactive' } }).run(mk(), { userMessage: 'x' });
+    expect(r.state).toBe('failed');
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+    const runner = new Runner({ store: crash.inner, interaction, config: { interactionMode: 'interactive' } });
+    const after = await runner.resume(mk(), { runId: r.runId, threadId: r.threadId });
+    // The earlier "yes, run it" is not an answer to "did it happen?".
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+    expect(after.state).toBe('interrupted');
+    const q = after.pending!.approvals[0]!;
+    expect(q.allowedDecisions).toContain('respond');
+    await runner.decideApproval({ approvalId: q.id, decision: { kind: 'respond', value: 'charged:5' } });
+    const done = await runner.resume(mk(), { runId: r.runId, threadId: r.threadId });
+    expect(done.state).toBe('completed');
+    expect(counts.get('charge:{"amount":5}')).toBe(1);
+  });
+});
+
+describe('random kills', () => {
+  function workflow(counts: Map<string, number>) {
+    const t = countingTools(counts);
+    const model = scripted((req: LLMRequest) => {
+      const n = toolResults(req);
+      if (n === 0) {
+        return {
+          toolCalls: [
+            { id: 'e1', name: 'send_email', args: { to: 'ann' } },
+            { id: 'p1', name: 'add', args: { a: 1, b: 2 } },
+          ],
+        };
+      }
+      if (n === 2) {
+        return {
+          toolCalls: [
+            { id: 'c1', name: 'charge', args: { amount: 5 } },
+            { id: 'w1', name: 'write_file', args: { path: '/tmp/x' } },
+            { id: 'l1', name: 'lookup', args: { key: 'k' } },
+          ],
+        };
+      }
+      if (n === 5) return { toolCalls: [{ id: 'p2', name: 'add', args: { a: 3, b: 4 } }] };
+      return { text: 'all done' };
+    });
+    return { agent: new Agent({ name: 'flow', model, tools: [t.send, t.charge, t.write, t.add, t.lookup] }), model };
+  }
+  const SIDE_EFFECTS = ['send_email:{"to":"ann"}', 'charge:{"amount":5}', 'write_file:{"path":"/tmp/x"}'];
+
+  /** Drives a run to completion through any number of pauses, answering "did it happen?" with the real output. */
+  async function driveToCompletion(store: MemoryStore, agent: Agent, runId: string, threadId: string, first: AgentResult | undefined): Promise<AgentResult> {
+    const runner = new Runner({ store, config: { interactionMode: 'external' } });
+    let r = first;
+    for (let round = 0; round < 8; round++) {
+      if (r?.state === 'completed') return r;
+      if (r?.state === 'interrupted') {
+        for (const a of r.pending?.approvals ?? []) {
+          expect(a.allowedDecisions).toContain('respond');
+          await runner.decideApproval({ approvalId: a.id, decision: { kind: 'respond', value: outputOf(a) } });
+        }
+      }
+      const exists = (await store.readEvents(runId, { limit: 1 })).length > 0;
+      r = exists ? await runner.resume(agent, { runId, threadId }) : await runner.run(agent, { userMessage: 'go', runId, threadId });
+    }
+    throw new Error(`run ${runId} did not complete: ${r?.state} ${r?.error?.message ?? ''}`);
+  }
+
+  it('kill at a random event (50 seeded iterations, up to two crashes each): every resume completes, each side effect happened exactly once', async () => {
+    const baseCounts = new Map<string, number>();
+    const base = workflow(baseCounts);
+    const baseStore = new CrashStore();
+    const baseline = await new Runner({ store: baseStore }).run(base.agent, { userMessage: 'go', runId: 'run_base', threadId: 'thread_base' });
+    expect(baseline.state).toBe('completed');
+    const total = baseStore.committedEvents;
+    expect(total).toBeGreaterThan(20);
+    const baseTranscript = normaliseTranscript(base.model.requests.at(-1)!.messages);
+
+    const rand = prng(0xafc0ffee);
+    const killPoints = new Set<number>();
+    for (let i = 0; i < 50; i++) {
+      const k = Math.floor(rand() * total);
+      killPoints.add(k);
+      const counts = new Map<string, number>();
+      const { agent, model } = workflow(counts);
+      const runId = `run_${i}`;
+      const threadId = `thread_${i}`;
+      const crash = new CrashStore({ afterEvents: k });
+      const crashed = await new Runner({ store: crash }).run(agent, { userMessage: 'go', runId, threadId });
+      expect(crashed.state, `iteration ${i}, kill after ${k}`).toBe('failed');
+      let last: AgentResult | undefined;
+      if (rand() < 0.5) {
+        // A second crash, during the recovery itself.
+        const again = new CrashStore({ afterEvents: 1 + Math.floor(rand() * 12) }, crash.inner);
+        last = await driveUntilCrash(again, agent, runId, threadId);
+      }
+      const done = await driveToCompletion(crash.inner, agent, runId, threadId, last);
+      const context = `iteration ${i}, kill after ${k} events`;
+      expect(done.state, context).toBe('completed');
+      expect(done.finalText, context).toBe('all done');
+      for (const key of SIDE_EFFECTS) expect(counts.get(key), `${context}: ${key}`).toBe(1);
+      expect(normaliseTranscript(model.requests.at(-1)!.messages), context).toEqual(baseTranscript);
+      const events = await crash.inner.readEvents(runId);
+      expect(
+        events.map((e) => e.seq),
+        context,
+      ).toEqual(events.map((_, j) => j));
+      expect(done.stateSnapshot.toolCalls, context).toBe(baseline.stateSnapshot.toolCalls);
+    }
+    // The seeded points spread over the whole run.
+    expect(killPoints.size).toBeGreaterThan(15);
+  });
+
+  /** One recovery attempt through a store that crashes again; returns its result if it did not crash. */
+  async function driveUntilCrash(store: CrashStore, agent: Agent, runId: string, threadId: string): Promise<AgentResult | undefined> {
+    const exists = (await store.readEvents(runId, { limit: 1 })).length > 0;
+    const runner = new Runner({ store, config: { interactionMode: 'external' } });
+    const r = exists ? await runner.resume(agent, { runId, threadId }) : await runner.run(agent, { userMessage: 'go', runId, threadId });
+    if (store.killed) {
+      expect(r.state).toBe('failed');
+      return undefined;
+    }
+    return r;
+  }
+});

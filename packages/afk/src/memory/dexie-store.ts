@@ -1,0 +1,367 @@
+import { z } from 'zod';
+import { AfkConfigError, type AfkError, AfkStorageError, AfkUnsupportedError, fromZodIssues, formatIssues } from '../errors/index.js';
+import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
+import type { RunEvent } from '../events/run-event.js';
+import type { JSONValue } from '../internal/json.js';
+import { batchChanges, planBatch, type RunAppend, seqConflict } from './batch.js';
+import { ChangeHub } from './change-hub.js';
+import { DexieConnection } from './dexie-connection.js';
+import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
+import * as q from './dexie-queries.js';
+import type { AfkDexie } from './dexie-schema.js';
+import { EvalReportRecordSchema } from './rows.js';
+import { toStorageError } from './storage-errors.js';
+import { StoreChannel } from './store-channel.js';
+import type {
+  ApprovalFilter,
+  EvalReportRecord,
+  MemoryStore,
+  ReadEventsOptions,
+  RunFilter,
+  RunLease,
+  RunRecord,
+  RunSnapshot,
+  StoreBatch,
+  StoreChange,
+  ThreadRecord,
+  TicketFilter,
+} from './types.js';
+
+const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+
+/** Validates `DexieStoreOptions`; the constructor reports every issue at once. */
+export const DexieStoreOptionsSchema = z.object({
+  name: z.string().min(1),
+  durability: z.enum(['default', 'strict', 'relaxed']).default('default'),
+  leases: z.enum(['auto', 'web-locks', 'table']).default('auto'),
+  broadcast: z.boolean().default(true),
+  blockedTimeoutMs: z.number().int().positive().default(5_000),
+  onError: z.custom<(error: AfkError) => void>(isFunction, 'must be a function').optional(),
+  indexedDB: z
+    .custom<IDBFactory>((v) => typeof v === 'object' && v !== null && isFunction((v as IDBFactory).open), 'must be an IDBFactory')
+    .optional(),
+  IDBKeyRange: z.custom<typeof IDBKeyRange>((v) => isFunction(v) || (typeof v === 'object' && v !== null), 'must be IDBKeyRange').optional(),
+});
+
+/** Options of `DexieStore`; see the class for defaults. */
+export type DexieStoreOptions = z.input<typeof DexieStoreOptionsSchema>;
+
+/**
+ * The browser store: `MemoryStore` on IndexedDB through Dexie 4. Durable across reloads, shared
+ * by every tab of the origin.
+ *
+ * - `write` is one short read-write transaction over the touched tables; the continuity check
+ *   (the batch must continue each run's last stored seq) runs inside it, so of two writers of
+ *   one run exactly one wins. Validation happens before the transaction opens.
+ * - Every row read is validated: a corrupt or foreign row is `row_corrupt` (snapshots:
+ *   `checkpoint_corrupt`), naming table and key; nothing is rewritten or deleted.
+ * - `watch` hears this store's writes and, over a `BroadcastChannel` named `afk-store:<name>`,
+ *   other tabs' and instances' writes. Views that render rows should rather use Dexie
+ *   `liveQuery` on `store.dexie` (or `liveRunEvents`).
+ * - Leases: Web Locks when `navigator.locks` exists (freed when the tab closes), else rows in
+ *   the `leases` table (expired rows are taken over).
+ * - Another connection upgrading or deleting the database closes this store and reports
+ *   `storage_closed` through `onError`; an open blocked by another connection reports
+ *   `storage_blocked` and callers fail after `blockedTimeoutMs`; a database created by a newer
+ *   schema is refused with `storage_version` and left untouched.
+ *
+ * Options and defaults: `name` (required, the IndexedDB database name), `durability`
+ * `'default'` (the IndexedDB durability hint of batches that do not ask for `relaxed`; use
+ * `'strict'` to flush journal batches to disk), `leases` `'auto'`, `broadcast` `true`,
+ * `blockedTimeoutMs` `5000`, `onError` none, `indexedDB` / `IDBKeyRange` the globals (pass
+ * `fake-indexeddb` in Node).
+ *
+ * @example
+ * const store = new DexieStore({ name: 'my-app', onError: (e) => console.warn(e.code, e.message) });
+ * const runner = new Runner({ store });
+ * const off = store.watch('all', (c) => console.log(c.runId, c.kind, c.lastSeq));
+ */
+export class DexieStore implements MemoryStore {
+  readonly kind = 'dexie';
+  readonly name: string;
+  private readonly main: DexieConnection;
+  private relaxed: DexieConnection | undefined;
+  private readonly config: z.output<typeof DexieStoreOptionsSchema> & { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
+  private readonly hub = new ChangeHub();
+  private readonly channel: StoreChannel | undefined;
+  private readonly leaseBackend: LeaseBackend;
+  private closedError: AfkStorageError | undefined;
+
+  constructor(options: DexieStoreOptions) {
+    const parsed = DexieStoreOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issues = fromZodIssues(parsed.error.issues);
+      throw new AfkConfigError('invalid_config', `Invalid DexieStore options:\n${formatIssues(issues)}`, { issues });
+    }
+    const o = parsed.data;
+    const indexedDB = o.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    const keyRange = o.IDBKeyRange ?? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange;
+    if (!indexedDB || !keyRange) {
+      throw new AfkUnsupportedError(
+        'DexieStore needs IndexedDB: run it in a browser, pass `indexedDB` and `IDBKeyRange` (fake-indexeddb in Node), or use InMemoryStore',
+      );
+    }
+    this.config = { ...o, indexedDB, IDBKeyRange: keyRange };
+    this.name = o.name;
+    this.main = this.connect(o.durability);
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (o.leases === 'web-locks' && !locks) throw new AfkUnsupportedError('DexieStore leases: Web Locks (navigator.locks) are not available here');
+    this.leaseBackend =
+      o.leases !== 'table' && locks ? new WebLockLeases(locks, o.name) : new TableLeases(() => this.ready());
+    this.channel = o.broadcast ? new StoreChannel(o.name, (changes) => this.emitLocal(changes)) : undefined;
+  }
+
+  /**
+   * The Dexie database, for `liveQuery` readers (devtools, React views). Read-only by contract:
+   * writes go through `write`, which enforces the log's invariants. Rows read here are not
+   * validated; `liveRunEvents` shows how to validate them.
+   */
+  get dexie(): AfkDexie {
+    return this.main.db;
+  }
+
+  /** Opens the database now (it opens lazily otherwise), to surface `storage_version` early. */
+  async open(): Promise<void> {
+    await this.ready();
+  }
+
+  async write(batch: StoreBatch): Promise<void> {
+    this.assertOpen();
+    const plan = planBatch(batch, { deep: true });
+    const tables = touchedTables(batch);
+    if (tables.length === 0) return;
+    const db = batch.durability === 'relaxed' ? await this.relaxedDb() : await this.ready();
+    try {
+      await db.transaction('rw', tables, async () => {
+        // Only IndexedDB requests in here: a short transaction, and no await on anything else.
+        for (const [runId, r] of plan) await checkContinuity(db, runId, r);
+        if (batch.events?.length) await db.events.bulkAdd(batch.events);
+        if (batch.run) await db.runs.put(batch.run);
+        if (batch.snapshot) await db.snapshots.put(batch.snapshot);
+        if (batch.approvals?.length) await db.approvals.bulkPut(batch.approvals);
+        if (batch.tickets?.length) await db.tickets.bulkPut(batch.tickets);
+        if (batch.thread) await db.threads.put(batch.thread);
+      });
+    } catch (e) {
+      throw this.fail(e, 'write');
+    }
+    const changes = batchChanges(batch, plan);
+    this.emitLocal(changes);
+    this.channel?.post(changes);
+  }
+
+  async readEvents(runId: string, opts: ReadEventsOptions = {}): Promise<RunEvent[]> {
+    return this.read('read events', (db) => q.queryEvents(db, runId, opts));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.read('get run', (db) => q.queryRun(db, runId));
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    return this.read('list runs', (db) => q.queryRuns(db, filter));
+  }
+
+  async getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
+    return this.read('get snapshot', (db) => q.querySnapshot(db, runId, maxSeq));
+  }
+
+  async getApproval(id: string): Promise<ApprovalRequest | undefined> {
+    return this.read('get approval', (db) => q.queryApproval(db, id));
+  }
+
+  async listApprovals(filter: ApprovalFilter = {}): Promise<ApprovalRequest[]> {
+    return this.read('list approvals', (db) => q.queryApprovals(db, filter));
+  }
+
+  async getTicket(ticketId: string): Promise<BackgroundTicket | undefined> {
+    return this.read('get ticket', (db) => q.queryTicket(db, ticketId));
+  }
+
+  async listTickets(filter: TicketFilter = {}): Promise<BackgroundTicket[]> {
+    return this.read('list tickets', (db) => q.queryTickets(db, filter));
+  }
+
+  async getThread(threadId: string): Promise<ThreadRecord | undefined> {
+    return this.read('get thread', (db) => q.queryThread(db, threadId));
+  }
+
+  async putEvalReport(report: EvalReportRecord): Promise<void> {
+    const r = EvalReportRecordSchema.safeParse(report);
+    if (!r.success) {
+      throw new AfkStorageError('invalid_argument', 'eval report needs suiteId, startedAt and report', {
+        issues: fromZodIssues(r.error.issues),
+      });
+    }
+    const rep = report.report;
+    const summary: JSONValue =
+      typeof rep === 'object' && rep !== null && !Array.isArray(rep) && rep.summary !== undefined ? rep.summary : null;
+    const db = await this.ready();
+    try {
+      await db.transaction('rw', [db.evalRuns, db.evalResults], async () => {
+        await db.evalRuns.put({ suiteId: report.suiteId, startedAt: report.startedAt, summary });
+        await db.evalResults.put(report);
+      });
+    } catch (e) {
+      throw this.fail(e, 'put eval report');
+    }
+  }
+
+  async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {
+    return this.read('list eval reports', (db) => q.queryEvalReports(db, limit));
+  }
+
+  /**
+   * Deletes events with `seq < beforeSeq` and all but the newest `keepSnapshots` snapshots, in
+   * one transaction. The run's newest event is always kept: it anchors seq continuity.
+   */
+  async compactRun(runId: string, opts: { beforeSeq?: number; keepSnapshots?: number }): Promise<{ events: number; snapshots: number }> {
+    const db = await this.ready();
+    try {
+      return await db.transaction('rw', [db.events, db.snapshots], async () => {
+        let events = 0;
+        let snapshots = 0;
+        const last = opts.beforeSeq === undefined ? undefined : await lastSeqOf(db, runId);
+        if (opts.beforeSeq !== undefined && last !== undefined) {
+          events = await db.events
+            .where('[runId+seq]')
+            .between([runId, Number.NEGATIVE_INFINITY], [runId, Math.min(opts.beforeSeq, last)], true, false)
+            .delete();
+        }
+        if (opts.keepSnapshots !== undefined) {
+          const keys = await db.snapshots
+            .where('[runId+seq]')
+            .between([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY], true, true)
+            .primaryKeys();
+          const drop = keys.slice(0, Math.max(0, keys.length - Math.max(0, opts.keepSnapshots)));
+          if (drop.length) await db.snapshots.bulkDelete(drop);
+          snapshots = drop.length;
+        }
+        return { events, snapshots };
+      });
+    } catch (e) {
+      throw this.fail(e, `compact run ${runId}`);
+    }
+  }
+
+  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
+    this.assertOpen();
+    return this.leaseBackend.acquire(runId, owner, ttlMs);
+  }
+
+  watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
+    return this.hub.subscribe(target, listener);
+  }
+
+  /** Closes the connections and the channel and frees held Web Locks; later calls reject with `storage_closed`. */
+  async close(): Promise<void> {
+    if (this.closedError) return;
+    this.shutdown(new AfkStorageError('storage_closed', `DexieStore "${this.name}" is closed`));
+    await this.leaseBackend.releaseAll();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private connect(durability: 'default' | 'strict' | 'relaxed'): DexieConnection {
+    return new DexieConnection({
+      name: this.config.name,
+      indexedDB: this.config.indexedDB,
+      IDBKeyRange: this.config.IDBKeyRange,
+      durability,
+      blockedTimeoutMs: this.config.blockedTimeoutMs,
+      onBlocked: (e) => this.report(e),
+      onVersionChange: (e) => {
+        if (this.closedError) return;
+        this.shutdown(e);
+        void this.leaseBackend.releaseAll();
+        this.report(e);
+      },
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closedError) throw this.closedError;
+  }
+
+  private async ready(): Promise<AfkDexie> {
+    this.assertOpen();
+    return this.main.ready();
+  }
+
+  /**
+   * Dexie 4 sets the durability hint per database, not per transaction, so `relaxed` batches go
+   * through a second connection opened with that hint (lazily, after the main one is open, so it
+   * never runs an upgrade). IndexedDB orders its transactions with the main connection's.
+   */
+  private async relaxedDb(): Promise<AfkDexie> {
+    await this.ready();
+    if (this.config.durability === 'relaxed') return this.main.db;
+    this.relaxed ??= this.connect('relaxed');
+    return this.relaxed.ready();
+  }
+
+  private async read<T>(operation: string, fn: (db: AfkDexie) => Promise<T>): Promise<T> {
+    const db = await this.ready();
+    try {
+      return await fn(db);
+    } catch (e) {
+      throw this.fail(e, operation);
+    }
+  }
+
+  /** Wraps an error; a failure caused by this store closing reports why it closed. */
+  private fail(e: unknown, operation: string): AfkError {
+    const err = toStorageError(e, operation);
+    return err.code === 'storage_closed' && this.closedError ? this.closedError : err;
+  }
+
+  private emitLocal(changes: StoreChange[]): void {
+    for (const c of changes) this.hub.emit(c);
+  }
+
+  private shutdown(reason: AfkStorageError): void {
+    this.closedError = reason;
+    this.main.close();
+    this.relaxed?.close();
+    this.channel?.close();
+    this.hub.clear();
+  }
+
+  private report(e: AfkError): void {
+    try {
+      this.config.onError?.(e);
+    } catch {
+      // The callback is an observer.
+    }
+  }
+}
+
+/** The tables a batch writes: the transaction's scope (smaller scopes block fewer readers). */
+function touchedTables(b: StoreBatch): string[] {
+  const t: string[] = [];
+  if (b.events?.length) t.push('events');
+  if (b.run) t.push('runs');
+  if (b.snapshot) t.push('snapshots');
+  if (b.approvals?.length) t.push('approvals');
+  if (b.tickets?.length) t.push('tickets');
+  if (b.thread) t.push('threads');
+  return t;
+}
+
+/** The seq of a run's newest stored event (one reverse key-cursor step), or undefined. */
+async function lastSeqOf(db: AfkDexie, runId: string): Promise<number | undefined> {
+  const keys = await db.events
+    .where('[runId+seq]')
+    .between([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY], true, true)
+    .reverse()
+    .limit(1)
+    .primaryKeys();
+  return keys[0]?.[1];
+}
+
+/** Inside the write transaction: the batch's first seq must be the stored last seq + 1. */
+async function checkContinuity(db: AfkDexie, runId: string, r: RunAppend): Promise<void> {
+  const last = await lastSeqOf(db, runId);
+  const expected = last === undefined ? 0 : last + 1;
+  if (r.first !== expected) throw seqConflict(runId, r.first, expected);
+}
