@@ -34,7 +34,8 @@ function reportTool(opts: { work?: () => Promise<unknown>; ttlMs?: number } = {}
 function reportModel() {
   return scripted((req: LLMRequest) => {
     const text = transcriptText(req);
-    if (text.includes('Background result of report')) return { text: `final: ${/"pages":\d+/.exec(text)?.[0] ?? '?'}` };
+    if (text.includes('Background result of report'))
+      return { text: `final: ${/"pages":\d+/.exec(text)?.[0] ?? '?'}` };
     if (text.includes('Background call report')) return { text: 'final: the report failed' };
     if (req.messages.some((m) => m.role === 'tool')) return { text: 'waiting for the report' };
     return { toolCalls: [{ id: 'rep', name: 'report', args: { topic: 'sales' } }] };
@@ -48,15 +49,27 @@ describe('B28: ctx.defer with in-process work', () => {
     const model = reportModel();
     const store = new InMemoryStore();
     const runner = new Runner({ store, config: { backgroundMaxWaitMs: 5000 } });
-    const resultP = runner.run(new Agent({ name: 'bg', model, tools: [rep.tool] }), { userMessage: 'report' });
+    const resultP = runner.run(new Agent({ name: 'bg', model, tools: [rep.tool] }), {
+      userMessage: 'report',
+    });
 
     // The run continues while the work is in flight: the model is asked again and answers.
     await waitUntil(() => model.calls >= 2);
     const deferredTool = model.requests[1]!.messages.find((m) => m.role === 'tool');
-    expect(deferredTool?.role === 'tool' && JSON.parse(deferredTool.content)).toMatchObject({ status: 'deferred', summary: 'building the sales report' });
+    expect(deferredTool?.role === 'tool' && JSON.parse(deferredTool.content)).toMatchObject({
+      status: 'deferred',
+      summary: 'building the sales report',
+    });
     const [runId] = [model.requests[0]!.metadata?.runId as string];
     const pending = await store.listTickets({ runId });
-    expect(pending).toEqual([expect.objectContaining({ toolName: 'report', toolCallId: 'rep', status: 'pending', summary: 'building the sales report' })]);
+    expect(pending).toEqual([
+      expect.objectContaining({
+        toolName: 'report',
+        toolCallId: 'rep',
+        status: 'pending',
+        summary: 'building the sales report',
+      }),
+    ]);
 
     finishWork({ pages: 7 });
     const r = await resultP;
@@ -71,15 +84,25 @@ describe('B28: ctx.defer with in-process work', () => {
     expect(deferred?.data).toMatchObject({ toolCallId: 'rep', ticket: { status: 'pending' } });
     expect(resolved?.data).toMatchObject({ toolCallId: 'rep', output: { pages: 7 } });
     expect(events.indexOf(resolved!)).toBeGreaterThan(events.indexOf(deferred!));
-    const tickets = await runner.listBackgroundTools({ runId: r.runId, threadId: r.threadId, includeResolved: true });
-    expect(tickets).toEqual([expect.objectContaining({ status: 'completed', output: { pages: 7 }, ingested: true })]);
+    const tickets = await runner.listBackgroundTools({
+      runId: r.runId,
+      threadId: r.threadId,
+      includeResolved: true,
+    });
+    expect(tickets).toEqual([
+      expect.objectContaining({ status: 'completed', output: { pages: 7 }, ingested: true }),
+    ]);
   });
 
   it('work that rejects → tool_background_failed and the model sees the error', async () => {
-    const rep = reportTool({ work: () => new Promise((_, rej) => setTimeout(() => rej(new Error('printer on fire')), 5)) });
+    const rep = reportTool({
+      work: () => new Promise((_, rej) => setTimeout(() => rej(new Error('printer on fire')), 5)),
+    });
     const model = reportModel();
     const runner = new Runner({ config: { backgroundMaxWaitMs: 5000 } });
-    const r = await runner.run(new Agent({ name: 'bg', model, tools: [rep.tool] }), { userMessage: 'report' });
+    const r = await runner.run(new Agent({ name: 'bg', model, tools: [rep.tool] }), {
+      userMessage: 'report',
+    });
     expect(r.state).toBe('completed');
     expect(r.finalText).toBe('final: the report failed');
     expect(transcriptText(model.requests.at(-1))).toContain('printer on fire');
@@ -88,7 +111,10 @@ describe('B28: ctx.defer with in-process work', () => {
 });
 
 describe('B29/B30: external tickets', () => {
-  async function interruptedOnTicket(config: { backgroundPolicy?: 'wait' | 'interrupt'; backgroundMaxWaitMs?: number }, ttlMs?: number) {
+  async function interruptedOnTicket(
+    config: { backgroundPolicy?: 'wait' | 'interrupt'; backgroundMaxWaitMs?: number },
+    ttlMs?: number,
+  ) {
     const store = new InMemoryStore();
     const rep = reportTool(ttlMs === undefined ? {} : { ttlMs });
     const model = reportModel();
@@ -112,9 +138,23 @@ describe('B29/B30: external tickets', () => {
     const { store, model, agent, r } = await interruptedOnTicket({ backgroundMaxWaitMs: 20 });
     const ticket = r.pending!.tickets[0]!;
     const fresh = new Runner({ store });
-    expect(await fresh.listBackgroundTools({ runId: r.runId, threadId: r.threadId })).toEqual([expect.objectContaining({ ticketId: ticket.ticketId })]);
-    await fresh.resolveBackgroundTool({ runId: r.runId, threadId: r.threadId, ticketId: ticket.ticketId, output: { pages: 12 } });
-    await expect(fresh.resolveBackgroundTool({ runId: r.runId, threadId: r.threadId, ticketId: ticket.ticketId, output: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect(await fresh.listBackgroundTools({ runId: r.runId, threadId: r.threadId })).toEqual([
+      expect.objectContaining({ ticketId: ticket.ticketId }),
+    ]);
+    await fresh.resolveBackgroundTool({
+      runId: r.runId,
+      threadId: r.threadId,
+      ticketId: ticket.ticketId,
+      output: { pages: 12 },
+    });
+    await expect(
+      fresh.resolveBackgroundTool({
+        runId: r.runId,
+        threadId: r.threadId,
+        ticketId: ticket.ticketId,
+        output: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
     const done = await fresh.resume(agent, { runId: r.runId, threadId: r.threadId });
     expect(done.state).toBe('completed');
     expect(done.finalText).toBe('final: "pages":12');
@@ -127,12 +167,19 @@ describe('B29/B30: external tickets', () => {
   it('failBackgroundTool → the model sees the error', async () => {
     const { store, model, agent, r } = await interruptedOnTicket({ backgroundMaxWaitMs: 20 });
     const fresh = new Runner({ store });
-    await fresh.failBackgroundTool({ runId: r.runId, threadId: r.threadId, ticketId: r.pending!.tickets[0]!.ticketId, error: 'quota exceeded' });
+    await fresh.failBackgroundTool({
+      runId: r.runId,
+      threadId: r.threadId,
+      ticketId: r.pending!.tickets[0]!.ticketId,
+      error: 'quota exceeded',
+    });
     const done = await fresh.resume(agent, { runId: r.runId, threadId: r.threadId });
     expect(done.state).toBe('completed');
     expect(done.finalText).toBe('final: the report failed');
     expect(transcriptText(model.requests.at(-1))).toContain('quota exceeded');
-    expect((await fresh.events(r.runId)).find((e) => e.type === 'tool_background_failed')?.data).toMatchObject({ error: 'quota exceeded' });
+    expect(
+      (await fresh.events(r.runId)).find((e) => e.type === 'tool_background_failed')?.data,
+    ).toMatchObject({ error: 'quota exceeded' });
   });
 
   it('a ticket resolved while the run waits is ingested without a resume', async () => {
@@ -148,7 +195,12 @@ describe('B29/B30: external tickets', () => {
       await new Promise((r) => setTimeout(r, 2));
       tickets = await store.listTickets({ runId });
     }
-    await new Runner({ store }).resolveBackgroundTool({ runId, threadId: tickets[0]!.threadId, ticketId: tickets[0]!.ticketId, output: { pages: 2 } });
+    await new Runner({ store }).resolveBackgroundTool({
+      runId,
+      threadId: tickets[0]!.threadId,
+      ticketId: tickets[0]!.ticketId,
+      output: { pages: 2 },
+    });
     const r = await p;
     expect(r.state).toBe('completed');
     expect(r.finalText).toBe('final: "pages":2');
@@ -166,12 +218,19 @@ describe('B29/B30: external tickets', () => {
     const runner = new Runner({ store });
     const ev = (await runner.events(r.runId)).find((e) => e.type === 'tool_background_failed');
     expect(ev?.data).toMatchObject({ toolCallId: 'rep', error: expect.stringContaining('expired') });
-    const tickets = await runner.listBackgroundTools({ runId: r.runId, threadId: r.threadId, includeResolved: true });
+    const tickets = await runner.listBackgroundTools({
+      runId: r.runId,
+      threadId: r.threadId,
+      includeResolved: true,
+    });
     expect(tickets).toEqual([expect.objectContaining({ status: 'expired', ingested: true })]);
   });
 
   it("backgroundPolicy 'interrupt' → interrupted immediately, no waiting", async () => {
-    const { store, r, elapsed } = await interruptedOnTicket({ backgroundPolicy: 'interrupt', backgroundMaxWaitMs: 10_000 });
+    const { store, r, elapsed } = await interruptedOnTicket({
+      backgroundPolicy: 'interrupt',
+      backgroundMaxWaitMs: 10_000,
+    });
     expect(r.state).toBe('interrupted');
     expect(elapsed).toBeLessThan(1000);
     expect(r.pending?.tickets).toEqual([expect.objectContaining({ status: 'pending' })]);

@@ -120,6 +120,8 @@ export class RunExecution {
   private runSpan: TelemetrySpan | undefined;
   /** Approvals this run is waiting on (own and from subagents). */
   readonly awaiting: ApprovalRequest[] = [];
+  /** An approval is about a side effect that may have happened before a crash. */
+  sideEffectUnknown = false;
   /** A subagent paused; the parent pauses with it. */
   blockedOnChild = false;
   /** Child executions in flight, for interrupt/cancel propagation. */
@@ -292,7 +294,8 @@ export class RunExecution {
     let result: AgentResult;
     try {
       this.lease =
-        this.init.lease ?? (await this.rt.store.acquireLease(this.init.runId, this.rt.ownerId, this.rt.config.leaseTtlMs));
+        this.init.lease ??
+        (await this.rt.store.acquireLease(this.init.runId, this.rt.ownerId, this.rt.config.leaseTtlMs));
       if (!this.lease)
         throw new AfkStorageError('run_leased', `run ${this.init.runId} is being executed by another owner`);
       if (this.init.resumeState) {
@@ -359,7 +362,9 @@ export class RunExecution {
       if (this.state.pendingToolCalls.length) {
         await processToolCalls(this, [...this.state.pendingToolCalls]);
         if (this.awaiting.length || this.blockedOnChild)
-          return this.pause(this.blockedOnChild ? 'subagent' : 'approval');
+          return this.pause(
+            this.blockedOnChild ? 'subagent' : this.sideEffectUnknown ? 'side_effect_unknown' : 'approval',
+          );
       }
       await this.ingestTickets();
       if (this.interruptRequested) return this.pause('interrupt');
@@ -396,7 +401,9 @@ export class RunExecution {
       // Durable before any tool runs: the response, gate decisions and journal entries.
       await processToolCalls(this, response.toolCalls);
       if (this.awaiting.length || this.blockedOnChild)
-        return this.pause(this.blockedOnChild ? 'subagent' : 'approval');
+        return this.pause(
+          this.blockedOnChild ? 'subagent' : this.sideEffectUnknown ? 'side_effect_unknown' : 'approval',
+        );
     }
   }
 

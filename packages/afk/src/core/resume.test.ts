@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { PolicyEngine } from '../agents/policy.js';
 import { AfkStorageError } from '../errors/index.js';
@@ -7,12 +6,11 @@ import type { AgentResult } from '../events/records.js';
 import { scripted } from '../llms/providers/scripted.js';
 import type { LLMRequest, Message } from '../llms/types.js';
 import { InMemoryStore } from '../memory/in-memory.js';
-import type { MemoryStore } from '../memory/types.js';
-import { tool } from '../tools/tool.js';
+import type { MemoryStore, RunSnapshot } from '../memory/types.js';
 import { Runner } from './runner.js';
+import { add } from './test-helpers.js';
 import { CrashStore, type KillCondition } from './test-support/crash-store.js';
 import { normaliseTranscript, toolResults } from './test-support/fixtures.js';
-import { add } from './test-helpers.js';
 
 /** Three model turns keyed on the conversation (not the call index), so a fresh client continues it. */
 function sumModel() {
@@ -27,7 +25,11 @@ function sumModel() {
         usage: { inputTokens: 10, outputTokens: 5 },
       };
     }
-    if (n === 2) return { toolCalls: [{ id: 's2', name: 'add', args: { a: 3, b: 7 } }], usage: { inputTokens: 20, outputTokens: 5 } };
+    if (n === 2)
+      return {
+        toolCalls: [{ id: 's2', name: 'add', args: { a: 3, b: 7 } }],
+        usage: { inputTokens: 20, outputTokens: 5 },
+      };
     return { text: 'the sums are 3, 7 and 10', usage: { inputTokens: 30, outputTokens: 8 } };
   });
 }
@@ -71,16 +73,23 @@ describe('B23: resume of a completed run', () => {
     const store = new InMemoryStore();
     const agent = new Agent({ name: 'sum', model: sumModel(), tools: [add] });
     const runner = new Runner({ store });
-    await expect(runner.resume(agent, { runId: 'run_missing', threadId: 't' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(runner.resume(agent, { runId: 'run_missing', threadId: 't' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     const r = await runner.run(agent, { userMessage: 'sum' });
-    await expect(runner.resume(agent, { runId: r.runId, threadId: 'thread_other' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(runner.resume(agent, { runId: r.runId, threadId: 'thread_other' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });
 
 describe('B25: a crash between two steps', () => {
   async function baseline() {
     const model = sumModel();
-    const r = await new Runner().run(new Agent({ name: 'sum', model, tools: [add] }), { userMessage: 'sum', runId: 'run_same' });
+    const r = await new Runner().run(new Agent({ name: 'sum', model, tools: [add] }), {
+      userMessage: 'sum',
+      runId: 'run_same',
+    });
     expect(r.state).toBe('completed');
     return { r, finalMessages: model.requests.at(-1)!.messages };
   }
@@ -91,44 +100,67 @@ describe('B25: a crash between two steps', () => {
     ['the final answer lost (batch with run_completed)', { onEventType: 'run_completed' }],
   ];
 
-  it.each(kills)('%s → resume continues with the same counters, usage and final transcript', async (_name, kill) => {
-    const base = await baseline();
-    const crash = new CrashStore(kill);
-    const crashed = await new Runner({ store: crash }).run(new Agent({ name: 'sum', model: sumModel(), tools: [add] }), {
-      userMessage: 'sum',
-      runId: 'run_same',
-    });
-    expect(crashed.state).toBe('failed');
-    expect(crashed.error?.code).toBe('storage_error');
-    expect(crash.killed).toBe(true);
-    // Nothing was written after the crash.
-    const durable = await crash.inner.readEvents('run_same');
-    expect(durable).toHaveLength(crash.committedEvents);
-    expect(durable.some((e) => e.type === 'run_completed')).toBe(false);
+  it.each(kills)(
+    '%s → resume continues with the same counters, usage and final transcript',
+    async (_name, kill) => {
+      const base = await baseline();
+      const crash = new CrashStore(kill);
+      const crashed = await new Runner({ store: crash }).run(
+        new Agent({ name: 'sum', model: sumModel(), tools: [add] }),
+        {
+          userMessage: 'sum',
+          runId: 'run_same',
+        },
+      );
+      expect(crashed.state).toBe('failed');
+      expect(crashed.error?.code).toBe('storage_error');
+      expect(crash.killed).toBe(true);
+      expect(crash.writesAfterKill).toBe(0);
+      // Nothing was written after the crash.
+      const durable = await crash.inner.readEvents('run_same');
+      expect(durable).toHaveLength(crash.committedEvents);
+      expect(durable.some((e) => e.type === 'run_completed')).toBe(false);
 
-    const model = sumModel();
-    const agent = new Agent({ name: 'sum', model, tools: [add] });
-    const resumed = await new Runner({ store: crash.inner }).resume(agent, { runId: 'run_same', threadId: crashed.threadId });
-    expect(resumed.state).toBe('completed');
-    expect(counters(resumed)).toEqual(counters(base.r));
-    expect(normaliseTranscript(model.requests.at(-1)!.messages)).toEqual(normaliseTranscript(base.finalMessages));
-    const events = await crash.inner.readEvents('run_same');
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
-    expect(events.find((e) => e.type === 'run_resumed')?.data).toMatchObject({ reason: 'crash_recovery' });
-  });
+      const model = sumModel();
+      const agent = new Agent({ name: 'sum', model, tools: [add] });
+      const resumed = await new Runner({ store: crash.inner }).resume(agent, {
+        runId: 'run_same',
+        threadId: crashed.threadId,
+      });
+      expect(resumed.state).toBe('completed');
+      expect(counters(resumed)).toEqual(counters(base.r));
+      expect(normaliseTranscript(model.requests.at(-1)!.messages)).toEqual(
+        normaliseTranscript(base.finalMessages),
+      );
+      const events = await crash.inner.readEvents('run_same');
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+      expect(events.find((e) => e.type === 'run_resumed')?.data).toMatchObject({ reason: 'crash_recovery' });
+    },
+  );
 
   it('a crash after a resume (of an interrupted run) is resumed again, not answered with the stale interrupted result', async () => {
     const policy = new PolicyEngine([{ id: 'ask', action: 'request_approval', when: { tool: 'add' } }]);
     const inner = new InMemoryStore();
     const mk = () => new Agent({ name: 'sum', model: sumModel(), tools: [add] });
-    const first = await new Runner({ store: inner, policy, config: { interactionMode: 'external' } }).run(mk(), { userMessage: 'sum' });
+    const first = await new Runner({ store: inner, policy, config: { interactionMode: 'external' } }).run(
+      mk(),
+      { userMessage: 'sum' },
+    );
     expect(first.state).toBe('interrupted');
     const decider = new Runner({ store: inner, policy, config: { interactionMode: 'external' } });
-    for (const a of first.pending!.approvals) await decider.decideApproval({ approvalId: a.id, decision: { kind: 'approve', scope: 'always_for_tool' } });
+    for (const a of first.pending!.approvals)
+      await decider.decideApproval({
+        approvalId: a.id,
+        decision: { kind: 'approve', scope: 'always_for_tool' },
+      });
 
     // Resume, and crash at the next model call.
     const crash = new CrashStore({ onEventType: 'llm_called' }, inner);
-    const crashed = await new Runner({ store: crash, policy, config: { interactionMode: 'external' } }).resume(mk(), { runId: first.runId, threadId: first.threadId });
+    const crashed = await new Runner({
+      store: crash,
+      policy,
+      config: { interactionMode: 'external' },
+    }).resume(mk(), { runId: first.runId, threadId: first.threadId });
     expect(crashed.state).toBe('failed');
 
     const model = sumModel();
@@ -145,52 +177,88 @@ describe('B25: a crash between two steps', () => {
 
 describe('B26: a snapshot with an unknown schema version', () => {
   it('resume rejects with AfkStorageError checkpoint_corrupt and the store is left untouched', async () => {
-    const store = new InMemoryStore();
+    const written = new InMemoryStore();
     const policy = new PolicyEngine([{ id: 'ask', action: 'request_approval', when: { tool: 'add' } }]);
     const agent = new Agent({ name: 'sum', model: sumModel(), tools: [add] });
-    const runner = new Runner({ store, policy, config: { interactionMode: 'external' } });
-    const r = await runner.run(agent, { userMessage: 'sum' });
+    const r = await new Runner({ store: written, policy, config: { interactionMode: 'external' } }).run(
+      agent,
+      { userMessage: 'sum' },
+    );
     expect(r.state).toBe('interrupted');
-    const snap = await store.getSnapshot(r.runId);
-    expect(snap).toBeDefined();
-    await store.write({ snapshot: { ...snap!, version: 999 } });
+    expect(await written.getSnapshot(r.runId)).toBeDefined();
+    // Stores refuse to write a foreign version, so the snapshot is one a newer build left behind.
+    const store = new NewerBuildStore(written);
+    const runner = new Runner({ store, policy, config: { interactionMode: 'external' } });
     const before = await dump(store, r.runId);
     expect(before.snapshot?.version).toBe(999);
+    const innerBefore = await dump(written, r.runId);
 
-    const err = await new Runner({ store, policy }).resume(agent, { runId: r.runId, threadId: r.threadId }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await new Runner({ store, policy })
+      .resume(agent, { runId: r.runId, threadId: r.threadId })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(AfkStorageError);
     expect(err).toMatchObject({ code: 'checkpoint_corrupt', message: expect.stringContaining('999') });
     expect(await dump(store, r.runId)).toEqual(before);
-    // The run can still be decided on? No: its state cannot be read, so deciding is refused too.
-    await expect(runner.decideApproval({ approvalId: r.pending!.approvals[0]!.id, decision: { kind: 'approve' } })).rejects.toMatchObject({
+    // Its state cannot be read, so deciding on its approval is refused too, without writing.
+    await expect(
+      runner.decideApproval({ approvalId: r.pending!.approvals[0]!.id, decision: { kind: 'approve' } }),
+    ).rejects.toMatchObject({
       code: 'checkpoint_corrupt',
     });
     expect(await dump(store, r.runId)).toEqual(before);
+    expect(await dump(written, r.runId)).toEqual(innerBefore);
+    // The lease was not left behind: a runner that reads this version can still resume it.
+    expect(await written.acquireLease(r.runId, 'someone-else', 1000)).toBeDefined();
   });
 });
+
+/** Hands out every snapshot as if a newer AFK build (schema version 999) had written it. */
+class NewerBuildStore extends CrashStore {
+  constructor(inner: MemoryStore) {
+    super(undefined, inner);
+  }
+  override async getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
+    const s = await this.inner.getSnapshot(runId, maxSeq);
+    return s && { ...s, version: 999 };
+  }
+}
 
 describe('B27: per-step persistence cost does not grow with the thread', () => {
   async function perStepCost(prior: number) {
     const store = new CrashStore();
     const runner = new Runner({ store });
     const history: Message[] = Array.from({ length: prior }, (_, i) =>
-      i % 2 === 0 ? { role: 'user', content: `question ${i} ${'x'.repeat(50)}` } : { role: 'assistant', content: `answer ${i} ${'y'.repeat(50)}` },
+      i % 2 === 0
+        ? { role: 'user', content: `question ${i} ${'x'.repeat(50)}` }
+        : { role: 'assistant', content: `answer ${i} ${'y'.repeat(50)}` },
     );
-    const seed = await runner.run(new Agent({ name: 'seed', model: scripted([{ text: 'ok', usage: { inputTokens: 1, outputTokens: 1 } }]) }), {
-      userMessage: history,
-    });
+    const seed = await runner.run(
+      new Agent({
+        name: 'seed',
+        model: scripted([{ text: 'ok', usage: { inputTokens: 1, outputTokens: 1 } }]),
+      }),
+      {
+        userMessage: history,
+      },
+    );
     const steps = 12;
     const model = scripted((req) => {
       const mine = toolResults(req);
       return mine < steps - 1
-        ? { toolCalls: [{ id: `c${mine}`, name: 'add', args: { a: mine, b: 1 } }], usage: { inputTokens: 1, outputTokens: 1 } }
+        ? {
+            toolCalls: [{ id: `c${mine}`, name: 'add', args: { a: mine, b: 1 } }],
+            usage: { inputTokens: 1, outputTokens: 1 },
+          }
         : { text: 'done', usage: { inputTokens: 1, outputTokens: 1 } };
     });
     const first = store.batches.length;
-    const r = await runner.run(new Agent({ name: 'long', model, tools: [add] }), { userMessage: 'go', threadId: seed.threadId });
+    const r = await runner.run(new Agent({ name: 'long', model, tools: [add] }), {
+      userMessage: 'go',
+      threadId: seed.threadId,
+    });
     expect(r.state).toBe('completed');
     expect(r.stateSnapshot.messageCount).toBeGreaterThan(prior);
     const batches = store.batches.slice(first);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
-import { AfkError, toErrorInfo } from '../errors/index.js';
+import { AfkError, isAfkError, toErrorInfo } from '../errors/index.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutionRecord } from '../events/records.js';
 import { abortReason, linkSignals, raceSignal } from '../internal/abort.js';
 import { newId } from '../internal/ids.js';
@@ -354,27 +354,18 @@ async function approvalGate(
       ? { kind: 'approve' }
       : { kind: 'reject', reason: 'No human was available to approve this call (headless mode).' };
   if (mode === 'interactive' && exec.rt.interaction) {
-    const link = linkSignals(exec.signal);
-    const timer = setTimeout(
-      () => link.controller.abort(new AfkError('timeout', 'approval timed out')),
-      exec.rt.config.approvalTimeoutMs,
-    );
     try {
-      // Raced against the signal: a provider that ignores it still times out.
-      decision = await raceSignal(exec.rt.interaction.decide(req, { signal: link.signal }), link.signal);
+      decision = await decideInteractively(exec, req);
       by = 'interaction_provider';
     } catch (e) {
       if (exec.signal.aborted) throw abortReason(exec.signal);
       decision = fallback;
-      by = link.signal.aborted ? 'timeout' : 'fallback';
+      by = isAfkError(e) && e.code === 'timeout' ? 'timeout' : 'fallback';
       exec.emit(
         'warning',
         { code: 'approval_fallback', message: `approval fell back (${toErrorInfo(e).message})` },
         exec.state.step,
       );
-    } finally {
-      clearTimeout(timer);
-      link.dispose();
     }
   } else {
     decision = fallback;
@@ -387,6 +378,26 @@ async function approvalGate(
   );
   exec.queueApproval({ ...req, status, decision, decidedAt: Date.now() });
   return applyDecision(decision, status, args, target);
+}
+
+/**
+ * Asks the InteractionProvider, bounded by `approvalTimeoutMs` (rejects with code 'timeout').
+ * Raced against the signal: a provider that ignores it still times out.
+ */
+async function decideInteractively(exec: RunExecution, req: ApprovalRequest): Promise<ApprovalDecision> {
+  const provider = exec.rt.interaction;
+  if (!provider) throw new AfkError('unsupported', 'no InteractionProvider');
+  const link = linkSignals(exec.signal);
+  const timer = setTimeout(
+    () => link.controller.abort(new AfkError('timeout', 'approval timed out')),
+    exec.rt.config.approvalTimeoutMs,
+  );
+  try {
+    return await raceSignal(provider.decide(req, { signal: link.signal }), link.signal);
+  } finally {
+    clearTimeout(timer);
+    link.dispose();
+  }
 }
 
 export function statusOf(d: ApprovalDecision): 'approved' | 'rejected' | 'edited' | 'responded' {
@@ -483,9 +494,48 @@ async function recoverSideEffect(
     createdAt: Date.now(),
   };
   exec.emit('approval_requested', { approval: req }, exec.state.step);
-  exec.queueApproval(req);
-  exec.awaiting.push(req);
-  return 'done';
+  const mode = exec.rt.config.interactionMode;
+  if (mode === 'external' || !(mode === 'interactive' && exec.rt.interaction)) {
+    if (mode === 'headless') {
+      // Nobody can answer: resolve as "skip it" — never the 'approve' fallback, which would
+      // re-run a side effect blindly.
+      const decision: ApprovalDecision = {
+        kind: 'reject',
+        reason: 'no human available to confirm (headless mode)',
+      };
+      exec.emit(
+        'approval_resolved',
+        { approvalId: req.id, toolCallId: call.id, decision, status: 'rejected', by: 'fallback' },
+        exec.state.step,
+      );
+      exec.queueApproval({ ...req, status: 'rejected', decision, decidedAt: Date.now() });
+      skip(
+        exec,
+        call,
+        'side_effect_unknown',
+        `The call to '${call.name}' was interrupted by a crash; it may or may not have taken effect and was not re-run.`,
+      );
+      return 'done';
+    }
+    exec.queueApproval(req);
+    exec.awaiting.push(req);
+    exec.sideEffectUnknown = true;
+    return 'done';
+  }
+  let decision: ApprovalDecision;
+  try {
+    decision = await decideInteractively(exec, req);
+  } catch {
+    decision = { kind: 'reject', reason: 'the interaction provider did not answer' };
+  }
+  const status = statusOf(decision);
+  exec.emit(
+    'approval_resolved',
+    { approvalId: req.id, toolCallId: call.id, decision, status, by: 'interaction_provider' },
+    exec.state.step,
+  );
+  exec.queueApproval({ ...req, status, decision, decidedAt: Date.now() });
+  return recoverSideEffect(exec, call, tool, args);
 }
 
 /** Runs one tool body; returns false when it failed. */

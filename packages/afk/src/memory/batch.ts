@@ -25,7 +25,10 @@ export function planBatch(batch: StoreBatch, opts: { deep: boolean }): Map<strin
     const e = events[i]!;
     if (opts.deep) check(RunEventSchema, e, `events[${i}]`);
     else if (typeof e.runId !== 'string' || e.runId === '' || !Number.isSafeInteger(e.seq) || e.seq < 0) {
-      throw new AfkStorageError('invalid_argument', `events[${i}] needs a runId and a non-negative integer seq`);
+      throw new AfkStorageError(
+        'invalid_argument',
+        `events[${i}] needs a runId and a non-negative integer seq`,
+      );
     }
     const cur = plan.get(e.runId);
     if (!cur) plan.set(e.runId, { first: e.seq, next: e.seq + 1 });
@@ -44,13 +47,15 @@ export function planBatch(batch: StoreBatch, opts: { deep: boolean }): Map<strin
         `snapshot version ${batch.snapshot.version} is not this build's SNAPSHOT_VERSION ${SNAPSHOT_VERSION}`,
       );
     }
-    if (batch.snapshot.state === undefined) throw new AfkStorageError('invalid_argument', 'snapshot has no state');
+    if (batch.snapshot.state === undefined)
+      throw new AfkStorageError('invalid_argument', 'snapshot has no state');
   }
   if (opts.deep) {
     if (batch.run) check(RunRecordSchema, batch.run, 'run');
     if (batch.thread) check(ThreadRecordSchema, batch.thread, 'thread');
-    (batch.approvals ?? []).forEach((a, i) => check(ApprovalRequestSchema, a, `approvals[${i}]`));
-    (batch.tickets ?? []).forEach((t, i) => check(BackgroundTicketSchema, t, `tickets[${i}]`));
+    for (const [i, a] of (batch.approvals ?? []).entries())
+      check(ApprovalRequestSchema, a, `approvals[${i}]`);
+    for (const [i, t] of (batch.tickets ?? []).entries()) check(BackgroundTicketSchema, t, `tickets[${i}]`);
   }
   return plan;
 }

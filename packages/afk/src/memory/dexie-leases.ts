@@ -117,7 +117,11 @@ export class TableLeases implements LeaseBackend {
         const row: unknown = await db.leases.get(runId);
         if (row !== undefined) {
           // A tiny hand check: no zod inside a transaction.
-          if (!isLeaseRow(row)) throw new AfkStorageError('row_corrupt', `${rowLabel('leases', runId)} is corrupt; it was left untouched`);
+          if (!isLeaseRow(row))
+            throw new AfkStorageError(
+              'row_corrupt',
+              `${rowLabel('leases', runId)} is corrupt; it was left untouched`,
+            );
           if (row.owner !== owner && row.expiresAt > now) return false;
         }
         await db.leases.put({ runId, owner, expiresAt });

@@ -10,13 +10,18 @@ import type { ReadEventsOptions } from './types.js';
  * whenever the run's rows change, in this tab or any other on the origin. One `[runId+seq]` key
  * range per emission, so it stays cheap for long logs when you pass `fromSeq`. A corrupt row
  * errors the observable with `row_corrupt`. With React: `useLiveQuery(() => ...)` over the same
- * query, or subscribe to this observable.
+ * query, or subscribe to this observable. (Dexie runs live queries only where it found a global
+ * IndexedDB: in Node, `import 'fake-indexeddb/auto'` or set `Dexie.dependencies`.)
  *
  * @example
  * const sub = liveRunEvents(store, runId).subscribe({ next: (events) => render(events) });
  * // later: sub.unsubscribe();
  */
-export function liveRunEvents(store: DexieStore, runId: string, opts: ReadEventsOptions = {}): Observable<RunEvent[]> {
+export function liveRunEvents(
+  store: DexieStore,
+  runId: string,
+  opts: ReadEventsOptions = {},
+): Observable<RunEvent[]> {
   const db = store.dexie;
   return liveQuery(() =>
     queryEvents(db, runId, opts).catch((e: unknown) => {

@@ -1,9 +1,15 @@
 import type { Collection } from 'dexie';
-import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
-import { RunEventSchema, type RunEvent } from '../events/run-event.js';
+import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
+import { type RunEvent, RunEventSchema } from '../events/run-event.js';
 import type { AfkDexie } from './dexie-schema.js';
-import { EvalReportRecordSchema, parseRow, parseSnapshotRow, RunRecordSchema, ThreadRecordSchema } from './rows.js';
+import {
+  EvalReportRecordSchema,
+  parseRow,
+  parseSnapshotRow,
+  RunRecordSchema,
+  ThreadRecordSchema,
+} from './rows.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -27,11 +33,20 @@ function keyOf(row: unknown, ...fields: string[]): unknown {
   return fields.length === 1 ? r[fields[0]!] : fields.map((f) => r[f]);
 }
 
-export async function queryEvents(db: AfkDexie, runId: string, opts: ReadEventsOptions = {}): Promise<RunEvent[]> {
+export async function queryEvents(
+  db: AfkDexie,
+  runId: string,
+  opts: ReadEventsOptions = {},
+): Promise<RunEvent[]> {
   if (opts.limit !== undefined && opts.limit <= 0) return [];
   let coll = db.events
     .where('[runId+seq]')
-    .between([runId, opts.fromSeq ?? Number.NEGATIVE_INFINITY], [runId, opts.toSeq ?? Number.POSITIVE_INFINITY], true, true);
+    .between(
+      [runId, opts.fromSeq ?? Number.NEGATIVE_INFINITY],
+      [runId, opts.toSeq ?? Number.POSITIVE_INFINITY],
+      true,
+      true,
+    );
   if (opts.limit !== undefined) coll = coll.limit(opts.limit);
   const rows: unknown[] = await coll.toArray();
   return rows.map((row) => parseRow<RunEvent>(RunEventSchema, 'events', keyOf(row, 'runId', 'seq'), row));
@@ -59,17 +74,25 @@ export async function queryRuns(db: AfkDexie, filter: RunFilter = {}): Promise<R
   return rows.map((row) => parseRow<RunRecord>(RunRecordSchema, 'runs', keyOf(row, 'runId'), row));
 }
 
-export async function querySnapshot(db: AfkDexie, runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
+export async function querySnapshot(
+  db: AfkDexie,
+  runId: string,
+  maxSeq?: number,
+): Promise<RunSnapshot | undefined> {
   const row: unknown = await db.snapshots
     .where('[runId+seq]')
     .between([runId, Number.NEGATIVE_INFINITY], [runId, maxSeq ?? Number.POSITIVE_INFINITY], true, true)
     .last();
-  return row === undefined ? undefined : parseSnapshotRow<RunSnapshot>('snapshots', keyOf(row, 'runId', 'seq'), row);
+  return row === undefined
+    ? undefined
+    : parseSnapshotRow<RunSnapshot>('snapshots', keyOf(row, 'runId', 'seq'), row);
 }
 
 export async function queryApproval(db: AfkDexie, id: string): Promise<ApprovalRequest | undefined> {
   const row: unknown = await db.approvals.get(id);
-  return row === undefined ? undefined : parseRow<ApprovalRequest>(ApprovalRequestSchema, 'approvals', id, row);
+  return row === undefined
+    ? undefined
+    : parseRow<ApprovalRequest>(ApprovalRequestSchema, 'approvals', id, row);
 }
 
 export async function queryApprovals(db: AfkDexie, f: ApprovalFilter = {}): Promise<ApprovalRequest[]> {
@@ -98,7 +121,9 @@ export async function queryApprovals(db: AfkDexie, f: ApprovalFilter = {}): Prom
 
 export async function queryTicket(db: AfkDexie, ticketId: string): Promise<BackgroundTicket | undefined> {
   const row: unknown = await db.tickets.get(ticketId);
-  return row === undefined ? undefined : parseRow<BackgroundTicket>(BackgroundTicketSchema, 'tickets', ticketId, row);
+  return row === undefined
+    ? undefined
+    : parseRow<BackgroundTicket>(BackgroundTicketSchema, 'tickets', ticketId, row);
 }
 
 export async function queryTickets(db: AfkDexie, f: TicketFilter = {}): Promise<BackgroundTicket[]> {
@@ -130,6 +155,11 @@ export async function queryEvalReports(db: AfkDexie, limit: number): Promise<Eva
   if (limit <= 0) return [];
   const rows: unknown[] = await db.evalResults.orderBy('startedAt').reverse().limit(limit).toArray();
   return rows.map((row) =>
-    parseRow<EvalReportRecord>(EvalReportRecordSchema, 'evalResults', keyOf(row, 'suiteId', 'startedAt'), row),
+    parseRow<EvalReportRecord>(
+      EvalReportRecordSchema,
+      'evalResults',
+      keyOf(row, 'suiteId', 'startedAt'),
+      row,
+    ),
   );
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AfkConfigError, type AfkError, AfkStorageError, AfkUnsupportedError, fromZodIssues, formatIssues } from '../errors/index.js';
+import {
+  AfkConfigError,
+  type AfkError,
+  AfkStorageError,
+  AfkUnsupportedError,
+  formatIssues,
+  fromZodIssues,
+} from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { JSONValue } from '../internal/json.js';
@@ -38,9 +45,17 @@ export const DexieStoreOptionsSchema = z.object({
   blockedTimeoutMs: z.number().int().positive().default(5_000),
   onError: z.custom<(error: AfkError) => void>(isFunction, 'must be a function').optional(),
   indexedDB: z
-    .custom<IDBFactory>((v) => typeof v === 'object' && v !== null && isFunction((v as IDBFactory).open), 'must be an IDBFactory')
+    .custom<IDBFactory>(
+      (v) => typeof v === 'object' && v !== null && isFunction((v as IDBFactory).open),
+      'must be an IDBFactory',
+    )
     .optional(),
-  IDBKeyRange: z.custom<typeof IDBKeyRange>((v) => isFunction(v) || (typeof v === 'object' && v !== null), 'must be IDBKeyRange').optional(),
+  IDBKeyRange: z
+    .custom<typeof IDBKeyRange>(
+      (v) => isFunction(v) || (typeof v === 'object' && v !== null),
+      'must be IDBKeyRange',
+    )
+    .optional(),
 });
 
 /** Options of `DexieStore`; see the class for defaults. */
@@ -81,7 +96,10 @@ export class DexieStore implements MemoryStore {
   readonly name: string;
   private readonly main: DexieConnection;
   private relaxed: DexieConnection | undefined;
-  private readonly config: z.output<typeof DexieStoreOptionsSchema> & { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
+  private readonly config: z.output<typeof DexieStoreOptionsSchema> & {
+    indexedDB: IDBFactory;
+    IDBKeyRange: typeof IDBKeyRange;
+  };
   private readonly hub = new ChangeHub();
   private readonly channel: StoreChannel | undefined;
   private readonly leaseBackend: LeaseBackend;
@@ -91,7 +109,9 @@ export class DexieStore implements MemoryStore {
     const parsed = DexieStoreOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const issues = fromZodIssues(parsed.error.issues);
-      throw new AfkConfigError('invalid_config', `Invalid DexieStore options:\n${formatIssues(issues)}`, { issues });
+      throw new AfkConfigError('invalid_config', `Invalid DexieStore options:\n${formatIssues(issues)}`, {
+        issues,
+      });
     }
     const o = parsed.data;
     const indexedDB = o.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
@@ -105,7 +125,8 @@ export class DexieStore implements MemoryStore {
     this.name = o.name;
     this.main = this.connect(o.durability);
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-    if (o.leases === 'web-locks' && !locks) throw new AfkUnsupportedError('DexieStore leases: Web Locks (navigator.locks) are not available here');
+    if (o.leases === 'web-locks' && !locks)
+      throw new AfkUnsupportedError('DexieStore leases: Web Locks (navigator.locks) are not available here');
     this.leaseBackend =
       o.leases !== 'table' && locks ? new WebLockLeases(locks, o.name) : new TableLeases(() => this.ready());
     this.channel = o.broadcast ? new StoreChannel(o.name, (changes) => this.emitLocal(changes)) : undefined;
@@ -134,13 +155,15 @@ export class DexieStore implements MemoryStore {
     try {
       await db.transaction('rw', tables, async () => {
         // Only IndexedDB requests in here: a short transaction, and no await on anything else.
+        // Any failure below aborts the transaction: none of the batch is stored.
         for (const [runId, r] of plan) await checkContinuity(db, runId, r);
-        if (batch.events?.length) await db.events.bulkAdd(batch.events);
         if (batch.run) await db.runs.put(batch.run);
         if (batch.snapshot) await db.snapshots.put(batch.snapshot);
         if (batch.approvals?.length) await db.approvals.bulkPut(batch.approvals);
         if (batch.tickets?.length) await db.tickets.bulkPut(batch.tickets);
         if (batch.thread) await db.threads.put(batch.thread);
+        // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
+        if (batch.events?.length) await db.events.bulkAdd(batch.events);
       });
     } catch (e) {
       throw this.fail(e, 'write');
@@ -195,7 +218,9 @@ export class DexieStore implements MemoryStore {
     }
     const rep = report.report;
     const summary: JSONValue =
-      typeof rep === 'object' && rep !== null && !Array.isArray(rep) && rep.summary !== undefined ? rep.summary : null;
+      typeof rep === 'object' && rep !== null && !Array.isArray(rep) && rep.summary !== undefined
+        ? rep.summary
+        : null;
     const db = await this.ready();
     try {
       await db.transaction('rw', [db.evalRuns, db.evalResults], async () => {
@@ -215,7 +240,10 @@ export class DexieStore implements MemoryStore {
    * Deletes events with `seq < beforeSeq` and all but the newest `keepSnapshots` snapshots, in
    * one transaction. The run's newest event is always kept: it anchors seq continuity.
    */
-  async compactRun(runId: string, opts: { beforeSeq?: number; keepSnapshots?: number }): Promise<{ events: number; snapshots: number }> {
+  async compactRun(
+    runId: string,
+    opts: { beforeSeq?: number; keepSnapshots?: number },
+  ): Promise<{ events: number; snapshots: number }> {
     const db = await this.ready();
     try {
       return await db.transaction('rw', [db.events, db.snapshots], async () => {

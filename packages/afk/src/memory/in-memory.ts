@@ -1,6 +1,8 @@
 import { AfkStorageError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
+import { batchChanges, planBatch, seqConflict } from './batch.js';
+import { ChangeHub } from './change-hub.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -15,8 +17,6 @@ import type {
   ThreadRecord,
   TicketFilter,
 } from './types.js';
-import { batchChanges, planBatch, seqConflict } from './batch.js';
-import { ChangeHub } from './change-hub.js';
 
 /**
  * The default store: everything in process memory, with the same contract as the durable stores
@@ -168,14 +168,18 @@ export class InMemoryStore implements MemoryStore {
   async putEvalReport(report: EvalReportRecord): Promise<void> {
     this.assertOpen();
     // Keyed like the durable stores: the same (suiteId, startedAt) replaces the earlier report.
-    const i = this.evalReports.findIndex((r) => r.suiteId === report.suiteId && r.startedAt === report.startedAt);
+    const i = this.evalReports.findIndex(
+      (r) => r.suiteId === report.suiteId && r.startedAt === report.startedAt,
+    );
     if (i >= 0) this.evalReports.splice(i, 1);
     this.evalReports.push(structuredClone(report));
   }
 
   async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {
     this.assertOpen();
-    return structuredClone([...this.evalReports].sort((a, b) => b.startedAt - a.startedAt).slice(0, Math.max(0, limit)));
+    return structuredClone(
+      [...this.evalReports].sort((a, b) => b.startedAt - a.startedAt).slice(0, Math.max(0, limit)),
+    );
   }
 
   /** See `MemoryStore.compactRun`; like the durable stores, the run's newest event is always kept. */

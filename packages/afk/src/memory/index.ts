@@ -1,3 +1,24 @@
+export { ChangeHub } from './change-hub.js';
+export { liveRunEvents } from './dexie-live.js';
+export {
+  type AfkDexie,
+  DEXIE_SCHEMA_VERSION,
+  type EvalRunRow,
+  SCHEMA_HISTORY,
+  type SchemaStep,
+} from './dexie-schema.js';
+// The Dexie-backed exports below are the only modules that import `dexie`; bundlers drop them
+// (and Dexie) for apps that only use InMemoryStore (`sideEffects: false`).
+export { DexieStore, type DexieStoreOptions, DexieStoreOptionsSchema } from './dexie-store.js';
+export { InMemoryStore } from './in-memory.js';
+export {
+  EvalReportRecordSchema,
+  LeaseRowSchema,
+  RunRecordSchema,
+  RunSnapshotEnvelopeSchema,
+  StoreChangeSchema,
+  ThreadRecordSchema,
+} from './rows.js';
 export type {
   ApprovalFilter,
   EvalReportRecord,
@@ -13,5 +34,3 @@ export type {
   TicketFilter,
 } from './types.js';
 export { SNAPSHOT_VERSION } from './types.js';
-export { InMemoryStore } from './in-memory.js';
-export { ChangeHub } from './change-hub.js';

@@ -48,7 +48,11 @@ export const EvalReportRecordSchema = z
   .loose()
   .refine((r) => 'report' in r && r.report !== undefined, { message: 'missing report', path: ['report'] });
 
-export const LeaseRowSchema = z.object({ runId: z.string().min(1), owner: z.string(), expiresAt: z.number() });
+export const LeaseRowSchema = z.object({
+  runId: z.string().min(1),
+  owner: z.string(),
+  expiresAt: z.number(),
+});
 export type LeaseRow = z.infer<typeof LeaseRowSchema>;
 
 /** What `watch` reports, validated when it arrives from another tab. */
@@ -96,14 +100,22 @@ export function parseRow<T>(schema: z.ZodType, table: string, key: unknown, row:
 export function parseSnapshotRow<T>(table: string, key: unknown, row: unknown): T {
   const r = RunSnapshotEnvelopeSchema.safeParse(row);
   if (!r.success) {
-    throw new AfkStorageError('checkpoint_corrupt', `${rowLabel(table, key)} is not a snapshot; it was left untouched`, {
-      issues: fromZodIssues(r.error.issues),
-    });
+    throw new AfkStorageError(
+      'checkpoint_corrupt',
+      `${rowLabel(table, key)} is not a snapshot; it was left untouched`,
+      {
+        issues: fromZodIssues(r.error.issues),
+      },
+    );
   }
   if (!('state' in r.data) || r.data.state === undefined) {
-    throw new AfkStorageError('checkpoint_corrupt', `${rowLabel(table, key)} has no state; it was left untouched`, {
-      issues: [{ path: ['state'], message: 'missing' }],
-    });
+    throw new AfkStorageError(
+      'checkpoint_corrupt',
+      `${rowLabel(table, key)} has no state; it was left untouched`,
+      {
+        issues: [{ path: ['state'], message: 'missing' }],
+      },
+    );
   }
   if (r.data.version !== SNAPSHOT_VERSION) {
     throw new AfkStorageError(

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 it('has IndexedDB in real Chromium', () => {
   expect(typeof indexedDB.open).toBe('function');
 });

@@ -25,11 +25,21 @@ function errorChain(e: unknown): Array<{ name: string; message: string }> {
     const cur = queue.shift();
     if (typeof cur !== 'object' || cur === null || seen.has(cur)) continue;
     seen.add(cur);
-    const o = cur as { name?: unknown; message?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
-    out.push({ name: typeof o.name === 'string' ? o.name : 'Error', message: typeof o.message === 'string' ? o.message : '' });
+    const o = cur as {
+      name?: unknown;
+      message?: unknown;
+      inner?: unknown;
+      cause?: unknown;
+      failures?: unknown;
+    };
+    out.push({
+      name: typeof o.name === 'string' ? o.name : 'Error',
+      message: typeof o.message === 'string' ? o.message : '',
+    });
     queue.push(o.inner, o.cause);
     if (Array.isArray(o.failures)) queue.push(...o.failures.slice(0, 5));
-    else if (typeof o.failures === 'object' && o.failures !== null) queue.push(...Object.values(o.failures).slice(0, 5));
+    else if (typeof o.failures === 'object' && o.failures !== null)
+      queue.push(...Object.values(o.failures).slice(0, 5));
   }
   return out;
 }
@@ -46,7 +56,12 @@ export function toStorageError(e: unknown, operation: string): AfkError {
   const top = chain[0] ?? { name: 'Error', message: String(e) };
   for (const [name, code] of CODES) {
     const hit = chain.find((c) => c.name === name);
-    if (hit) return new AfkStorageError(code, `${operation} failed: ${hit.name}: ${hit.message || top.message}`, { cause: e });
+    if (hit)
+      return new AfkStorageError(code, `${operation} failed: ${hit.name}: ${hit.message || top.message}`, {
+        cause: e,
+      });
   }
-  return new AfkStorageError('storage_error', `${operation} failed: ${top.name}: ${top.message}`, { cause: e });
+  return new AfkStorageError('storage_error', `${operation} failed: ${top.name}: ${top.message}`, {
+    cause: e,
+  });
 }

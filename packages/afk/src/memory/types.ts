@@ -1,6 +1,12 @@
-import type { JSONValue } from '../internal/json.js';
+import type {
+  AgentResult,
+  ApprovalRequest,
+  ApprovalStatus,
+  BackgroundTicket,
+  RunStatus,
+} from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import type { AgentResult, ApprovalRequest, ApprovalStatus, BackgroundTicket, RunStatus } from '../events/records.js';
+import type { JSONValue } from '../internal/json.js';
 
 /** Schema version of snapshots; a snapshot with another version is refused (`checkpoint_corrupt`). */
 export const SNAPSHOT_VERSION = 1;
@@ -131,11 +137,19 @@ export interface MemoryStore {
   getThread(threadId: string): Promise<ThreadRecord | undefined>;
   putEvalReport(report: EvalReportRecord): Promise<void>;
   listEvalReports(limit?: number): Promise<EvalReportRecord[]>;
-  /** Deletes events with `seq < beforeSeq` and snapshots older than the newest `keepSnapshots`. */
-  compactRun(runId: string, opts: { beforeSeq?: number; keepSnapshots?: number }): Promise<{ events: number; snapshots: number }>;
+  /**
+   * Deletes events with `seq < beforeSeq` and snapshots older than the newest `keepSnapshots`.
+   * The run's newest event is always kept: it anchors seq continuity for later writes.
+   */
+  compactRun(
+    runId: string,
+    opts: { beforeSeq?: number; keepSnapshots?: number },
+  ): Promise<{ events: number; snapshots: number }>;
   /**
    * Claims a run for `owner` for `ttlMs`. Returns undefined when another live owner holds it.
-   * An expired lease (owner died) can be taken over.
+   * An expired lease (owner died) can be taken over. The same owner acquiring again renews.
+   * (DexieStore on Web Locks: a lease lasts until `release()` or until its tab/worker ends,
+   * which frees it at once; `ttlMs` only sets `expiresAt` there.)
    */
   acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined>;
   /** Live changes (this process; DexieStore also across tabs). Returns an unsubscribe function. */

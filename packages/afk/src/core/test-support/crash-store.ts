@@ -50,6 +50,8 @@ export class CrashStore implements MemoryStore {
   committedEvents = 0;
   /** True once the kill condition fired. */
   killed = false;
+  /** Writes attempted after the crash (a dead process attempts none). */
+  writesAfterKill = 0;
   /** The batch that was refused when the kill fired. */
   killedBatch: StoreBatch | undefined;
   private condition: KillCondition | undefined;
@@ -66,7 +68,10 @@ export class CrashStore implements MemoryStore {
   }
 
   async write(batch: StoreBatch): Promise<void> {
-    if (this.killed) throw new AfkStorageError('storage_error', 'simulated crash: the store is gone');
+    if (this.killed) {
+      this.writesAfterKill++;
+      throw new AfkStorageError('storage_error', 'simulated crash: the store is gone');
+    }
     if (this.shouldKill(batch)) {
       this.killed = true;
       this.killedBatch = batch;

@@ -45,7 +45,10 @@ export function normaliseTranscript(input: Message[]): unknown {
   const ids = new Map<string, string>();
   const id = (raw: string) => {
     let v = ids.get(raw);
-    if (!v) ids.set(raw, (v = `id${ids.size}`));
+    if (!v) {
+      v = `id${ids.size}`;
+      ids.set(raw, v);
+    }
     return v;
   };
   const json = JSON.stringify(messages, (key, value: unknown) => {

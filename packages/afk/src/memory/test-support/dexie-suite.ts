@@ -1,0 +1,350 @@
+import { type DBCore, type DBCoreMutateRequest, type DBCoreTable, Dexie } from 'dexie';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AfkError } from '../../errors/index.js';
+import type { RunEvent } from '../../events/run-event.js';
+import { liveRunEvents } from '../dexie-live.js';
+import { DEXIE_SCHEMA_VERSION, declareSchema, SCHEMA_HISTORY } from '../dexie-schema.js';
+import { DexieStore, type DexieStoreOptions } from '../dexie-store.js';
+import {
+  approval,
+  ev,
+  evs,
+  rejectsWith,
+  runRecord,
+  snapshot,
+  T0,
+  thread,
+  ticket,
+} from '../store-contract.js';
+import type { StoreChange } from '../types.js';
+import { type IdbDeps, uniqueDbName } from './dexie-harness.js';
+
+export interface DexieSuiteDeps extends IdbDeps {
+  IDBDatabase: typeof IDBDatabase;
+}
+
+/** Resolves with the first value for which `pick` returns something. */
+function first<T, U>(
+  subscribe: (cb: (v: T) => void) => () => void,
+  pick: (v: T) => U | undefined,
+): Promise<U> {
+  return new Promise<U>((resolve) => {
+    const off = subscribe((v) => {
+      const u = pick(v);
+      if (u === undefined) return;
+      queueMicrotask(() => off());
+      resolve(u);
+    });
+  });
+}
+
+function openNative(deps: IdbDeps, name: string, version: number): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = deps.indexedDB.open(name, version);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** DexieStore behaviour beyond the shared contract: schema history, connection events, faults, channel. */
+export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps): void {
+  describe(`DexieStore behaviour: ${label}`, () => {
+    const cleanup: Array<() => unknown> = [];
+    const store = (options: Partial<DexieStoreOptions> = {}) => {
+      const s = new DexieStore({
+        name: uniqueDbName(),
+        indexedDB: deps.indexedDB,
+        IDBKeyRange: deps.IDBKeyRange,
+        ...options,
+      });
+      cleanup.push(() => s.close());
+      return s;
+    };
+    const rawDexie = (name: string) => {
+      const db = new Dexie(name, { indexedDB: deps.indexedDB, IDBKeyRange: deps.IDBKeyRange, addons: [] });
+      cleanup.push(() => db.close());
+      return db;
+    };
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      for (const c of cleanup.splice(0).reverse()) await c();
+    });
+
+    describe('schema history', () => {
+      for (const step of SCHEMA_HISTORY.slice(0, -1)) {
+        it(`migrates a v${step.version} database to v${DEXIE_SCHEMA_VERSION}, keeping every row`, async () => {
+          const name = uniqueDbName();
+          const old = rawDexie(name);
+          declareSchema(old, step.version);
+          await old.open();
+          const { updatedAt: _, ...legacyRun } = runRecord('old', { startedAt: T0 + 1, lastSeq: 2 });
+          await old
+            .table('runs')
+            .bulkPut([legacyRun, runRecord('new', { startedAt: T0 + 2, updatedAt: T0 + 9 })]);
+          await old.table('events').bulkPut(evs('old', 0, 2));
+          await old.table('snapshots').put(snapshot('old', 1));
+          await old.table('approvals').put(approval('a1', { runId: 'old', rootRunId: 'old' }));
+          await old.table('tickets').put(ticket('t1', { runId: 'old' }));
+          await old.table('threads').put(thread('th1', ['old', 'new']));
+          await old.table('evalResults').put({ suiteId: 's', startedAt: T0, report: { ok: true } });
+          old.close();
+
+          const s = store({ name });
+          await s.open();
+          expect(s.dexie.verno).toBe(DEXIE_SCHEMA_VERSION);
+          // The v2 upgrade backfilled updatedAt, so the row validates and is in the new index.
+          expect(await s.getRun('old')).toEqual({ ...legacyRun, updatedAt: T0 + 1 });
+          expect((await s.listRuns({ threadId: 'th1' })).map((r) => r.runId)).toEqual(['new', 'old']);
+          expect(await s.dexie.runs.where('updatedAt').above(0).count()).toBe(2);
+          expect(await s.readEvents('old')).toEqual(evs('old', 0, 2));
+          expect((await s.getSnapshot('old'))?.seq).toBe(1);
+          expect((await s.listApprovals({ rootRunId: 'old' })).map((a) => a.id)).toEqual(['a1']);
+          expect((await s.listTickets({ runId: 'old' })).map((t) => t.ticketId)).toEqual(['t1']);
+          expect((await s.getThread('th1'))?.runIds).toEqual(['old', 'new']);
+          expect(await s.listEvalReports()).toEqual([{ suiteId: 's', startedAt: T0, report: { ok: true } }]);
+          await s.write({ events: [ev('old', 3)] }); // the log continues after the upgrade
+        });
+      }
+
+      it('refuses a database from a newer schema with storage_version and leaves it untouched', async () => {
+        const name = uniqueDbName();
+        const future = rawDexie(name);
+        declareSchema(future);
+        // The future schema drops indexes we declare: an unguarded Dexie would "patch" them back.
+        future.version(DEXIE_SCHEMA_VERSION + 1).stores({ runs: 'runId, threadId', future: 'id' });
+        await future.open();
+        await future.table('runs').put(runRecord('x'));
+        future.close();
+
+        const s = store({ name });
+        await rejectsWith(s.open(), 'storage_version');
+        await rejectsWith(s.getRun('x'), 'storage_version');
+
+        const check = rawDexie(name); // no declared schema: opens whatever is there
+        await check.open();
+        expect(check.verno).toBe(DEXIE_SCHEMA_VERSION + 1);
+        expect(check.backendDB().version).toBe((DEXIE_SCHEMA_VERSION + 1) * 10);
+        expect(check.table('runs').schema.indexes.map((i) => i.name)).toEqual(['threadId']);
+        expect(await check.table('runs').get('x')).toEqual(runRecord('x'));
+      });
+    });
+
+    describe('connection events', () => {
+      it('closes and reports when another connection upgrades the database', async () => {
+        const errors: AfkError[] = [];
+        const s = store({ onError: (e) => errors.push(e) });
+        await s.write({ events: [ev('r1', 0)] });
+        const seen: StoreChange[] = [];
+        s.watch('all', (c) => seen.push(c));
+        const newer = await openNative(deps, s.name, (DEXIE_SCHEMA_VERSION + 1) * 10); // not blocked
+        cleanup.push(() => newer.close());
+        expect(errors.map((e) => e.code)).toEqual(['storage_closed']);
+        expect(errors[0]?.message).toContain('upgrading');
+        const e = await rejectsWith(s.readEvents('r1'), 'storage_closed');
+        expect(e.message).toContain('upgrading');
+        await rejectsWith(s.write({ events: [ev('r1', 1)] }), 'storage_closed');
+        expect(seen).toEqual([]);
+      });
+
+      it('closes and reports when another connection deletes the database', async () => {
+        const errors: AfkError[] = [];
+        const s = store({ onError: (e) => errors.push(e) });
+        await s.open();
+        await new Promise<void>((resolve, reject) => {
+          const req = deps.indexedDB.deleteDatabase(s.name);
+          req.onsuccess = () => resolve();
+          req.onerror = () => reject(req.error);
+        });
+        expect(errors.map((e) => [e.code, e.message.includes('deleting')])).toEqual([
+          ['storage_closed', true],
+        ]);
+        await rejectsWith(s.getRun('r1'), 'storage_closed');
+      });
+
+      it('reports a blocked upgrade, fails waiting callers after blockedTimeoutMs, and recovers', async () => {
+        const name = uniqueDbName();
+        const v1 = rawDexie(name);
+        declareSchema(v1, 1);
+        await v1.open();
+        v1.close();
+        // A v1 connection that ignores versionchange (an old tab that never closes).
+        const blocker = await openNative(deps, name, 10);
+        const errors: AfkError[] = [];
+        const s = store({ name, blockedTimeoutMs: 50, onError: (e) => errors.push(e) });
+        await rejectsWith(s.getRun('r1'), 'storage_blocked');
+        expect(errors.map((e) => e.code)).toEqual(['storage_blocked']);
+        await rejectsWith(s.listRuns(), 'storage_blocked'); // still blocked: fails again, never hangs
+        blocker.close();
+        await s.open();
+        await s.write({ events: [ev('r1', 0)] });
+        expect(await s.readEvents('r1')).toEqual([ev('r1', 0)]);
+      });
+    });
+
+    describe('writes', () => {
+      it('surfaces a quota error as storage_quota and leaves no partial batch', async () => {
+        const s = store();
+        let full = false;
+        // Fault injection through Dexie middleware (installed before the database opens).
+        s.dexie.use({
+          stack: 'dbcore',
+          name: 'quota-fault',
+          create: (down: DBCore): DBCore => ({
+            ...down,
+            table: (tableName: string): DBCoreTable => {
+              const t = down.table(tableName);
+              if (tableName !== 'events') return t;
+              return {
+                ...t,
+                mutate: (req: DBCoreMutateRequest) =>
+                  full && req.type === 'add'
+                    ? Promise.reject(new DOMException('disk is full', 'QuotaExceededError'))
+                    : t.mutate(req),
+              };
+            },
+          }),
+        });
+        await s.write({ events: [ev('r1', 0)], run: runRecord('r1') });
+        full = true;
+        const e = await rejectsWith(
+          s.write({
+            events: evs('r1', 1, 2),
+            run: runRecord('r1', { lastSeq: 2, status: 'paused' }),
+            snapshot: snapshot('r1', 2),
+            approvals: [approval('a1')],
+            thread: thread('th1', ['r1']),
+          }),
+          'storage_quota',
+        );
+        expect(e.cause).toBeDefined();
+        expect(await s.readEvents('r1')).toEqual([ev('r1', 0)]);
+        expect(await s.getRun('r1')).toEqual(runRecord('r1'));
+        expect(await s.getSnapshot('r1')).toBeUndefined();
+        expect(await s.getApproval('a1')).toBeUndefined();
+        expect(await s.getThread('th1')).toBeUndefined();
+        full = false;
+        await s.write({ events: evs('r1', 1, 2) });
+        expect((await s.readEvents('r1')).map((x) => x.seq)).toEqual([0, 1, 2]);
+      });
+
+      it('validates records before the transaction: invalid input is invalid_argument and writes nothing', async () => {
+        const s = store();
+        const bogus = { ...ev('r1', 0), type: 'bogus' } as unknown as RunEvent;
+        const e = await rejectsWith(s.write({ events: [bogus], run: runRecord('r1') }), 'invalid_argument');
+        expect(e.message).toContain('events[0]');
+        await rejectsWith(
+          s.write({ run: { ...runRecord('r1'), status: 'weird' as 'running' } }),
+          'invalid_argument',
+        );
+        expect(await s.getRun('r1')).toBeUndefined();
+        expect(await s.readEvents('r1')).toEqual([]);
+      });
+
+      it('passes the durability hint: relaxed batches relaxed, others the store default', async () => {
+        const hints: string[] = [];
+        const orig = deps.IDBDatabase.prototype.transaction;
+        vi.spyOn(deps.IDBDatabase.prototype, 'transaction').mockImplementation(function (
+          this: IDBDatabase,
+          names: string | Iterable<string>,
+          mode?: IDBTransactionMode,
+          options?: IDBTransactionOptions,
+        ) {
+          if (mode === 'readwrite' && [...(typeof names === 'string' ? [names] : names)].includes('events')) {
+            hints.push(options?.durability ?? 'unset');
+          }
+          return orig.call(this, names, mode, options);
+        });
+        const s = store();
+        await s.write({ events: [ev('r1', 0)] });
+        await s.write({ events: [ev('r1', 1)], durability: 'relaxed' });
+        await s.write({ events: [ev('r1', 2)], durability: 'default' });
+        const strict = store({ durability: 'strict' });
+        await strict.write({ events: [ev('r1', 0)] });
+        await strict.write({ events: [ev('r1', 1)], durability: 'relaxed' });
+        expect(hints).toEqual(['default', 'relaxed', 'default', 'strict', 'relaxed']);
+        expect((await s.readEvents('r1')).map((x) => x.seq)).toEqual([0, 1, 2]);
+      });
+    });
+
+    describe('watch across instances', () => {
+      it('delivers changes written by another instance on the same database (another tab)', async () => {
+        const a = store();
+        const b = store({ name: a.name });
+        const got = first<StoreChange, StoreChange>(
+          (cb) => b.watch('r1', cb),
+          (c) => (c.kind === 'events' ? c : undefined),
+        );
+        await a.write({ events: evs('r1', 0, 1) });
+        expect(await got).toEqual({ runId: 'r1', lastSeq: 1, kind: 'events' });
+        expect((await b.readEvents('r1')).map((e) => e.seq)).toEqual([0, 1]);
+      });
+
+      it('ignores malformed and hostile channel messages', async () => {
+        const s = store();
+        const seen: StoreChange[] = [];
+        const valid = first<StoreChange, StoreChange>(
+          (cb) =>
+            s.watch('all', (c) => {
+              seen.push(c);
+              cb(c);
+            }),
+          (c) => c,
+        );
+        const evil = new BroadcastChannel(`afk-store:${s.name}`);
+        cleanup.push(() => evil.close());
+        const junk: unknown[] = [
+          null,
+          'events',
+          42,
+          { v: 2, source: 'x', changes: [] },
+          { v: 1, source: 'x', changes: 'all' },
+          { v: 1, source: 'x', changes: [{ runId: 7, lastSeq: 1, kind: 'events' }] },
+          { v: 1, source: 'x', changes: [{ runId: 'r1', lastSeq: 1, kind: 'drop_tables' }] },
+          { v: 1, source: 'x', changes: [{ runId: '', lastSeq: 1, kind: 'events' }] },
+          { v: 1, changes: [{ runId: 'r1', lastSeq: 1, kind: 'events' }] },
+          { __proto__: { v: 1 }, source: 'x', changes: [] },
+        ];
+        for (const m of junk) evil.postMessage(m);
+        evil.postMessage({ v: 1, source: 'x', changes: [{ runId: 'r9', lastSeq: 4, kind: 'events' }] });
+        expect(await valid).toEqual({ runId: 'r9', lastSeq: 4, kind: 'events' });
+        expect(seen).toHaveLength(1);
+      });
+    });
+
+    it('liveRunEvents re-emits a run’s validated events when they change', async () => {
+      const s = store();
+      await s.write({ events: [ev('r1', 0)] });
+      const emissions: number[][] = [];
+      let next: (events: RunEvent[]) => void = () => undefined;
+      const sub = liveRunEvents(s, 'r1').subscribe({ next: (events) => next(events) });
+      cleanup.push(() => sub.unsubscribe());
+      const until = (n: number) =>
+        new Promise<void>((resolve) => {
+          next = (events) => {
+            emissions.push(events.map((e) => e.seq));
+            if (events.length === n) resolve();
+          };
+        });
+      await until(1);
+      const two = until(3);
+      await s.write({ events: evs('r1', 1, 2) });
+      await two;
+      expect(emissions.at(0)).toEqual([0]);
+      expect(emissions.at(-1)).toEqual([0, 1, 2]);
+    });
+
+    it('validates its options and reports every issue', () => {
+      try {
+        new DexieStore({ name: '', blockedTimeoutMs: -1, durability: 'sometimes' as 'strict' });
+        expect.unreachable();
+      } catch (e) {
+        expect((e as AfkError).code).toBe('invalid_config');
+        expect((e as AfkError).issues.map((i) => i.path.join('.')).sort()).toEqual([
+          'blockedTimeoutMs',
+          'durability',
+          'name',
+        ]);
+      }
+    });
+  });
+}
