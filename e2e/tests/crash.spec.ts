@@ -18,6 +18,7 @@ async function uninterrupted(context: BrowserContext): Promise<Transcript> {
   const page = await openCrashPage(context);
   const baseline = await page.evaluate(() => window.afkCrash.run('baseline'));
   expect(baseline.state).toBe('completed');
+  expect(baseline.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
   expect(await page.evaluate(() => window.afkCrash.effects('baseline'))).toBe(1);
   await page.close();
   return baseline;

@@ -94,11 +94,7 @@ function setup(db: string, hold: Hold) {
     instructions: 'Charge the card once, then confirm.',
     tools: [chargeCard],
   });
-  // A short lease: the killed page's lease must lapse quickly for the fresh page to take the run over.
-  const runner = new Runner({
-    store: new DexieStore({ name: db }),
-    config: { interactionMode: 'external', leaseTtlMs: 2_000 },
-  });
+  const runner = new Runner({ store: new DexieStore({ name: db }), config: { interactionMode: 'external' } });
   const transcript = (r: AgentResult): Transcript => ({
     runId: r.runId,
     threadId: r.threadId,

@@ -483,6 +483,11 @@ export class Runner {
   }
 
   private async awaitOtherOwner(agent: Agent, opts: ResumeOptions): Promise<AgentResult> {
+    // A finished run never changes again: its stored result is the answer even while another tab
+    // holds the lease (it may be resuming the same finished run, which writes nothing to wake us).
+    const settled = await this.store.getRun(opts.runId);
+    if (settled?.result && settled.status !== 'running' && settled.status !== 'paused' && settled.status !== 'interrupted')
+      return settled.result;
     for (;;) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, this.config.leaseTtlMs);

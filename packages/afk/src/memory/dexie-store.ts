@@ -9,13 +9,13 @@ import {
 } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import type { JSONValue } from '../internal/json.js';
-import { batchChanges, planBatch, type RunAppend, seqConflict } from './batch.js';
+import { batchChanges, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import { DexieConnection } from './dexie-connection.js';
 import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
 import * as q from './dexie-queries.js';
 import type { AfkDexie } from './dexie-schema.js';
+import { compactRun, putEvalReport, touchedTables, writeBatch } from './dexie-writes.js';
 import { EvalReportRecordSchema } from './rows.js';
 import { toStorageError } from './storage-errors.js';
 import { StoreChannel } from './store-channel.js';
@@ -149,22 +149,10 @@ export class DexieStore implements MemoryStore {
   async write(batch: StoreBatch): Promise<void> {
     this.assertOpen();
     const plan = planBatch(batch, { deep: true });
-    const tables = touchedTables(batch);
-    if (tables.length === 0) return;
+    if (touchedTables(batch).length === 0) return;
     const db = batch.durability === 'relaxed' ? await this.relaxedDb() : await this.ready();
     try {
-      await db.transaction('rw', tables, async () => {
-        // Only IndexedDB requests in here: a short transaction, and no await on anything else.
-        // Any failure below aborts the transaction: none of the batch is stored.
-        for (const [runId, r] of plan) await checkContinuity(db, runId, r);
-        if (batch.run) await db.runs.put(batch.run);
-        if (batch.snapshot) await db.snapshots.put(batch.snapshot);
-        if (batch.approvals?.length) await db.approvals.bulkPut(batch.approvals);
-        if (batch.tickets?.length) await db.tickets.bulkPut(batch.tickets);
-        if (batch.thread) await db.threads.put(batch.thread);
-        // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
-        if (batch.events?.length) await db.events.bulkAdd(batch.events);
-      });
+      await writeBatch(db, batch, plan);
     } catch (e) {
       throw this.fail(e, 'write');
     }
@@ -216,17 +204,9 @@ export class DexieStore implements MemoryStore {
         issues: fromZodIssues(r.error.issues),
       });
     }
-    const rep = report.report;
-    const summary: JSONValue =
-      typeof rep === 'object' && rep !== null && !Array.isArray(rep) && rep.summary !== undefined
-        ? rep.summary
-        : null;
     const db = await this.ready();
     try {
-      await db.transaction('rw', [db.evalRuns, db.evalResults], async () => {
-        await db.evalRuns.put({ suiteId: report.suiteId, startedAt: report.startedAt, summary });
-        await db.evalResults.put(report);
-      });
+      await putEvalReport(db, report);
     } catch (e) {
       throw this.fail(e, 'put eval report');
     }
@@ -246,27 +226,7 @@ export class DexieStore implements MemoryStore {
   ): Promise<{ events: number; snapshots: number }> {
     const db = await this.ready();
     try {
-      return await db.transaction('rw', [db.events, db.snapshots], async () => {
-        let events = 0;
-        let snapshots = 0;
-        const last = opts.beforeSeq === undefined ? undefined : await lastSeqOf(db, runId);
-        if (opts.beforeSeq !== undefined && last !== undefined) {
-          events = await db.events
-            .where('[runId+seq]')
-            .between([runId, Number.NEGATIVE_INFINITY], [runId, Math.min(opts.beforeSeq, last)], true, false)
-            .delete();
-        }
-        if (opts.keepSnapshots !== undefined) {
-          const keys = await db.snapshots
-            .where('[runId+seq]')
-            .between([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY], true, true)
-            .primaryKeys();
-          const drop = keys.slice(0, Math.max(0, keys.length - Math.max(0, opts.keepSnapshots)));
-          if (drop.length) await db.snapshots.bulkDelete(drop);
-          snapshots = drop.length;
-        }
-        return { events, snapshots };
-      });
+      return await compactRun(db, runId, opts);
     } catch (e) {
       throw this.fail(e, `compact run ${runId}`);
     }
@@ -313,7 +273,11 @@ export class DexieStore implements MemoryStore {
 
   private async ready(): Promise<AfkDexie> {
     this.assertOpen();
-    return this.main.ready();
+    try {
+      return await this.main.ready();
+    } catch (e) {
+      throw this.fail(e, 'open');
+    }
   }
 
   /**
@@ -325,7 +289,11 @@ export class DexieStore implements MemoryStore {
     await this.ready();
     if (this.config.durability === 'relaxed') return this.main.db;
     this.relaxed ??= this.connect('relaxed');
-    return this.relaxed.ready();
+    try {
+      return await this.relaxed.ready();
+    } catch (e) {
+      throw this.fail(e, 'open');
+    }
   }
 
   private async read<T>(operation: string, fn: (db: AfkDexie) => Promise<T>): Promise<T> {
@@ -362,34 +330,4 @@ export class DexieStore implements MemoryStore {
       // The callback is an observer.
     }
   }
-}
-
-/** The tables a batch writes: the transaction's scope (smaller scopes block fewer readers). */
-function touchedTables(b: StoreBatch): string[] {
-  const t: string[] = [];
-  if (b.events?.length) t.push('events');
-  if (b.run) t.push('runs');
-  if (b.snapshot) t.push('snapshots');
-  if (b.approvals?.length) t.push('approvals');
-  if (b.tickets?.length) t.push('tickets');
-  if (b.thread) t.push('threads');
-  return t;
-}
-
-/** The seq of a run's newest stored event (one reverse key-cursor step), or undefined. */
-async function lastSeqOf(db: AfkDexie, runId: string): Promise<number | undefined> {
-  const keys = await db.events
-    .where('[runId+seq]')
-    .between([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY], true, true)
-    .reverse()
-    .limit(1)
-    .primaryKeys();
-  return keys[0]?.[1];
-}
-
-/** Inside the write transaction: the batch's first seq must be the stored last seq + 1. */
-async function checkContinuity(db: AfkDexie, runId: string, r: RunAppend): Promise<void> {
-  const last = await lastSeqOf(db, runId);
-  const expected = last === undefined ? 0 : last + 1;
-  if (r.first !== expected) throw seqConflict(runId, r.first, expected);
 }

@@ -1,0 +1,104 @@
+import type { JSONValue } from '../internal/json.js';
+import { type RunAppend, seqConflict } from './batch.js';
+import type { AfkDexie } from './dexie-schema.js';
+import type { EvalReportRecord, StoreBatch } from './types.js';
+
+/**
+ * The read-write transactions of `DexieStore`. Each is one short transaction holding only
+ * IndexedDB requests: callers validate before, and wrap errors and notify after. A failure
+ * anywhere inside aborts the transaction, so none of it is stored.
+ */
+
+/** The tables a batch writes: the transaction's scope (smaller scopes block fewer readers). */
+export function touchedTables(b: StoreBatch): string[] {
+  const t: string[] = [];
+  if (b.events?.length) t.push('events');
+  if (b.run) t.push('runs');
+  if (b.snapshot) t.push('snapshots');
+  if (b.approvals?.length) t.push('approvals');
+  if (b.tickets?.length) t.push('tickets');
+  if (b.thread) t.push('threads');
+  return t;
+}
+
+/** The seq of a run's newest stored event (one reverse key-cursor step), or undefined. */
+async function lastSeqOf(db: AfkDexie, runId: string): Promise<number | undefined> {
+  const keys = await db.events
+    .where('[runId+seq]')
+    .between([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY], true, true)
+    .reverse()
+    .limit(1)
+    .primaryKeys();
+  return keys[0]?.[1];
+}
+
+/**
+ * Appends a validated batch. Inside the transaction, each run's first new seq must be its last
+ * stored seq + 1: IndexedDB serialises read-write transactions on `events`, so of two writers
+ * of one run (tabs, connections) exactly one passes, the other gets `storage_error`.
+ */
+export async function writeBatch(
+  db: AfkDexie,
+  batch: StoreBatch,
+  plan: Map<string, RunAppend>,
+): Promise<void> {
+  await db.transaction('rw', touchedTables(batch), async () => {
+    for (const [runId, r] of plan) {
+      const last = await lastSeqOf(db, runId);
+      const expected = last === undefined ? 0 : last + 1;
+      if (r.first !== expected) throw seqConflict(runId, r.first, expected);
+    }
+    if (batch.run) await db.runs.put(batch.run);
+    if (batch.snapshot) await db.snapshots.put(batch.snapshot);
+    if (batch.approvals?.length) await db.approvals.bulkPut(batch.approvals);
+    if (batch.tickets?.length) await db.tickets.bulkPut(batch.tickets);
+    if (batch.thread) await db.threads.put(batch.thread);
+    // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
+    if (batch.events?.length) await db.events.bulkAdd(batch.events);
+  });
+}
+
+/** The full report in `evalResults` and a small summary row in `evalRuns`, together. */
+export async function putEvalReport(db: AfkDexie, report: EvalReportRecord): Promise<void> {
+  const rep = report.report;
+  const summary: JSONValue =
+    typeof rep === 'object' && rep !== null && !Array.isArray(rep) && rep.summary !== undefined
+      ? rep.summary
+      : null;
+  await db.transaction('rw', [db.evalRuns, db.evalResults], async () => {
+    await db.evalRuns.put({ suiteId: report.suiteId, startedAt: report.startedAt, summary });
+    await db.evalResults.put(report);
+  });
+}
+
+/**
+ * Deletes events with `seq < beforeSeq` and all but the newest `keepSnapshots` snapshots. The
+ * run's newest event is always kept: it anchors seq continuity for the next write.
+ */
+export async function compactRun(
+  db: AfkDexie,
+  runId: string,
+  opts: { beforeSeq?: number; keepSnapshots?: number },
+): Promise<{ events: number; snapshots: number }> {
+  return db.transaction('rw', [db.events, db.snapshots], async () => {
+    let events = 0;
+    let snapshots = 0;
+    const last = opts.beforeSeq === undefined ? undefined : await lastSeqOf(db, runId);
+    if (opts.beforeSeq !== undefined && last !== undefined) {
+      events = await db.events
+        .where('[runId+seq]')
+        .between([runId, Number.NEGATIVE_INFINITY], [runId, Math.min(opts.beforeSeq, last)], true, false)
+        .delete();
+    }
+    if (opts.keepSnapshots !== undefined) {
+      const keys = await db.snapshots
+        .where('[runId+seq]')
+        .between([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY], true, true)
+        .primaryKeys();
+      const drop = keys.slice(0, Math.max(0, keys.length - Math.max(0, opts.keepSnapshots)));
+      if (drop.length) await db.snapshots.bulkDelete(drop);
+      snapshots = drop.length;
+    }
+    return { events, snapshots };
+  });
+}
