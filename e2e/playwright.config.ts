@@ -40,7 +40,8 @@ export default defineConfig({
     command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     cwd: '../apps/devtools',
     url: baseURL,
-    reuseExistingServer: process.env.CI === undefined,
+    // Never reuse: a server left running may serve an older build.
+    reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',

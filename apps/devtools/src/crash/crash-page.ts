@@ -27,7 +27,7 @@ export interface Transcript {
 }
 
 export interface CrashHooks {
-  /** Starts a run and resolves once it is underway (its ids are known); it stops at `hold`. */
+  /** Starts a run in the background and returns its ids; it stops at `hold`. */
   start(db: string, hold: Hold): Promise<{ runId: string; threadId: string }>;
   /** Runs to the end without interruption. */
   run(db: string): Promise<Transcript>;
@@ -115,13 +115,10 @@ function setup(db: string, hold: Hold) {
 window.afkCrash = {
   async start(db, hold) {
     const { agent, runner } = setup(db, hold);
-    const handle = runner.runStream(agent, { userMessage: USER_MESSAGE, threadId: `thread-${db}` });
-    // Keep driving the run in the background until the page is closed.
-    void (async () => {
-      for await (const _ of handle) {
-      }
-    })();
-    return { runId: handle.runId, threadId: handle.threadId };
+    const ids = { runId: `run-${db}`, threadId: `thread-${db}` };
+    // Not awaited: the run goes on in the background until the test closes the page.
+    void runner.run(agent, { userMessage: USER_MESSAGE, ...ids });
+    return ids;
   },
   async run(db) {
     const { agent, runner, transcript } = setup(db, 'none');

@@ -14,7 +14,7 @@ import type { AgentResult, ApprovalRequest, BackgroundTicket } from '../events/r
 import { parseRunEvent, type RunEvent } from '../events/run-event.js';
 import { scripted } from '../llms/providers/scripted.js';
 import type { LLMRequest } from '../llms/types.js';
-import { DexieStore } from '../memory/dexie-store.js';
+import { DexieStore } from '../memory/index.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -75,7 +75,10 @@ interface Effects {
   sent: string[];
 }
 
-function sendTool(effects: Effects, opts: { needsApproval?: boolean; body?: (to: string) => Promise<string> } = {}) {
+function sendTool(
+  effects: Effects,
+  opts: { needsApproval?: boolean; body?: (to: string) => Promise<string> } = {},
+) {
   return tool({
     name: 'send_email',
     description: 'Send an email',
@@ -169,7 +172,10 @@ class ProbeStore implements MemoryStore {
   listEvalReports(limit?: number): Promise<EvalReportRecord[]> {
     return this.inner.listEvalReports(limit);
   }
-  compactRun(runId: string, opts: { beforeSeq?: number; keepSnapshots?: number }): Promise<{ events: number; snapshots: number }> {
+  compactRun(
+    runId: string,
+    opts: { beforeSeq?: number; keepSnapshots?: number },
+  ): Promise<{ events: number; snapshots: number }> {
     return this.inner.compactRun(runId, opts);
   }
   acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
@@ -186,8 +192,14 @@ class ProbeStore implements MemoryStore {
 
 /** Runs mailModel + an approval-gated send_email on `store` until it pauses for the approval. */
 async function interruptedMailRun(store: MemoryStore, effects: Effects) {
-  const agent = new Agent({ name: 'mailer', model: mailModel(), tools: [sendTool(effects, { needsApproval: true })] });
-  const r = await new Runner({ store, config: { interactionMode: 'external' } }).run(agent, { userMessage: 'mail bob' });
+  const agent = new Agent({
+    name: 'mailer',
+    model: mailModel(),
+    tools: [sendTool(effects, { needsApproval: true })],
+  });
+  const r = await new Runner({ store, config: { interactionMode: 'external' } }).run(agent, {
+    userMessage: 'mail bob',
+  });
   expect(r.state).toBe('interrupted');
   expect(r.pending?.approvals).toHaveLength(1);
   expect(effects.sent).toEqual([]);
@@ -255,7 +267,10 @@ describe('DexieStore durability in Chromium: two tabs resume one run', () => {
     const setup = page(name);
     const r = await interruptedMailRun(setup, effects);
     const [approval] = r.pending!.approvals;
-    await new Runner({ store: setup }).decideApproval({ approvalId: approval!.id, decision: { kind: 'approve' } });
+    await new Runner({ store: setup }).decideApproval({
+      approvalId: approval!.id,
+      decision: { kind: 'approve' },
+    });
     await setup.close();
 
     // The tool body holds until the losing tab is watching the run, so the race is real: the
@@ -276,7 +291,11 @@ describe('DexieStore durability in Chromium: two tabs resume one run', () => {
         },
       });
       const model = mailModel();
-      const agent = new Agent({ name: 'mailer', model, tools: [sendTool(effects, { needsApproval: true, body })] });
+      const agent = new Agent({
+        name: 'mailer',
+        model,
+        tools: [sendTool(effects, { needsApproval: true, body })],
+      });
       return { id, model, agent, runner: new Runner({ store, config: { interactionMode: 'external' } }) };
     };
     const a = tab('a');
@@ -299,7 +318,7 @@ describe('DexieStore durability in Chromium: two tabs resume one run', () => {
     expect(types.filter((t) => t === 'run_completed')).toHaveLength(2); // the pause, then the end
   }, 15_000);
 
-  it('the watching tab hears the end even when it lands while the watcher re-checks the lease', async () => {
+  it('the watching tab hears the end even when it lands while the watcher re-checks the lease (the owner still holding it)', async () => {
     const name = dbName();
     const effects: Effects = { sent: [] };
     const setup = page(name);
@@ -320,9 +339,29 @@ describe('DexieStore durability in Chromium: two tabs resume one run', () => {
       },
     });
     const aWrite = aStore.write.bind(aStore);
+    const bRechecking = deferred();
     aStore.write = async (batch) => {
+      const last = batch.run?.status === 'completed';
+      // A's last batch lands exactly while B is re-checking the lease.
+      if (last) await bRechecking.promise;
       await aWrite(batch);
-      if (batch.run?.status === 'completed') aEnded.resolve();
+      if (last) aEnded.resolve();
+    };
+    // A lets its lease go only after B's second lease check has answered: B must see A's end
+    // through the change it was told about, not by winning the lease afterwards.
+    const bChecked = deferred();
+    const aAcquire = aStore.acquireLease.bind(aStore);
+    aStore.acquireLease = async (runId, owner, ttlMs) => {
+      const lease = await aAcquire(runId, owner, ttlMs);
+      return (
+        lease && {
+          ...lease,
+          release: async () => {
+            await bChecked.promise;
+            await lease.release();
+          },
+        }
+      );
     };
     const a = new Agent({
       name: 'mailer',
@@ -350,13 +389,27 @@ describe('DexieStore durability in Chromium: two tabs resume one run', () => {
     });
     const bAcquire = bStore.acquireLease.bind(bStore);
     bStore.acquireLease = async (runId, owner, ttlMs) => {
-      if (++bAcquires > 1) await aEnded.promise;
-      return bAcquire(runId, owner, ttlMs);
+      if (++bAcquires === 1) return bAcquire(runId, owner, ttlMs);
+      bRechecking.resolve();
+      await aEnded.promise;
+      const lease = await bAcquire(runId, owner, ttlMs);
+      bChecked.resolve();
+      return lease;
     };
     const bModel = mailModel();
-    const b = new Agent({ name: 'mailer', model: bModel, tools: [sendTool(effects, { needsApproval: true })] });
+    const b = new Agent({
+      name: 'mailer',
+      model: bModel,
+      tools: [sendTool(effects, { needsApproval: true })],
+    });
     const t0 = performance.now();
-    const [ra, rb] = await Promise.all([aResult, new Runner({ store: bStore }).resume(b, { runId: r.runId, threadId: r.threadId })]);
+    const bResult = new Runner({ store: bStore }).resume(b, { runId: r.runId, threadId: r.threadId });
+    // Should B end some other way, A must not wait for it forever.
+    void bResult.finally(() => {
+      bRechecking.resolve();
+      bChecked.resolve();
+    });
+    const [ra, rb] = await Promise.all([aResult, bResult]);
     expect(ra.state).toBe('completed');
     expect(asJson(rb)).toEqual(asJson(ra));
     expect(bModel.calls).toBe(0);
@@ -410,7 +463,8 @@ function twoStepAgent(effects: Effects, lookups: { n: number }) {
   });
   const model = scripted((req: LLMRequest) => {
     const n = toolResults(req);
-    if (n === 0) return { toolCalls: [{ id: 'call_send', name: 'send_email', args: { to: 'bob@example.com' } }] };
+    if (n === 0)
+      return { toolCalls: [{ id: 'call_send', name: 'send_email', args: { to: 'bob@example.com' } }] };
     if (n === 1) return { toolCalls: [{ id: 'call_lookup', name: 'lookup', args: { key: 'k' } }] };
     return { text: `done: ${toolContent(req, 'call_send')} / ${toolContent(req, 'call_lookup')}` };
   });
@@ -420,7 +474,9 @@ function twoStepAgent(effects: Effects, lookups: { n: number }) {
 /** The writes of an uninterrupted two-step run, to pick fault points from. */
 async function countWrites(): Promise<number> {
   const probe = new ProbeStore(page(dbName()));
-  const r = await new Runner({ store: probe }).run(twoStepAgent({ sent: [] }, { n: 0 }).agent, { userMessage: 'go' });
+  const r = await new Runner({ store: probe }).run(twoStepAgent({ sent: [] }, { n: 0 }).agent, {
+    userMessage: 'go',
+  });
   expect(r.state).toBe('completed');
   return probe.writes;
 }
@@ -433,8 +489,14 @@ async function resumeToCompletion(store: MemoryStore, runId: string, threadId: s
   if (result.state === 'interrupted') {
     // send_email started and its result is not in the log: the runner must ask, not re-send.
     const [question] = result.pending?.approvals ?? [];
-    expect(question).toMatchObject({ toolName: 'send_email', allowedDecisions: expect.arrayContaining(['respond']) });
-    await runner.decideApproval({ approvalId: question!.id, decision: { kind: 'respond', value: 'sent:bob@example.com' } });
+    expect(question).toMatchObject({
+      toolName: 'send_email',
+      allowedDecisions: expect.arrayContaining(['respond']),
+    });
+    await runner.decideApproval({
+      approvalId: question!.id,
+      decision: { kind: 'respond', value: 'sent:bob@example.com' },
+    });
     result = await runner.resume(agent, { runId, threadId });
   }
   return { result, model };
@@ -451,7 +513,8 @@ describe('DexieStore durability in Chromium: storage faults', () => {
       const lookups = { n: 0 };
       const faulty = new ProbeStore(page(name), {
         beforeWrite: (_batch, nth) => {
-          if (nth === n) throw new AfkStorageError('storage_quota', `simulated quota exceeded at write ${nth}`);
+          if (nth === n)
+            throw new AfkStorageError('storage_quota', `simulated quota exceeded at write ${nth}`);
         },
       });
       const { agent } = twoStepAgent(effects, lookups);
@@ -506,7 +569,9 @@ describe('DexieStore durability in Chromium: storage faults', () => {
         if (batch.events?.some((e) => e.type === 'tool_completed')) full = true;
       },
     });
-    const failed = await new Runner({ store: watcher }).run(twoStepAgent(effects, lookups).agent, { userMessage: 'go' });
+    const failed = await new Runner({ store: watcher }).run(twoStepAgent(effects, lookups).agent, {
+      userMessage: 'go',
+    });
     expect(failed.state).toBe('failed');
     expect(failed.error?.code).toBe('storage_quota');
     expect(failed.error?.message).toContain('QuotaExceededError');
@@ -537,11 +602,20 @@ describe('DexieStore durability in Chromium: the page dies while a side effect r
       started.resolve();
       return new Promise<string>(() => undefined); // the tab dies before this returns
     };
-    const first = new Agent({ name: 'mailer', model: mailModel(), tools: [sendTool(effects, { body: hang })] });
+    const first = new Agent({
+      name: 'mailer',
+      model: mailModel(),
+      tools: [sendTool(effects, { body: hang })],
+    });
     const runId = 'run_dies_mid_tool';
     const threadId = 'thread_dies_mid_tool';
     // Abandoned: never awaited.
-    void new Runner({ store: dying }).run(first, { userMessage: 'mail bob', runId, threadId, signal: abandon.signal });
+    void new Runner({ store: dying }).run(first, {
+      userMessage: 'mail bob',
+      runId,
+      threadId,
+      signal: abandon.signal,
+    });
     await started.promise;
 
     const fresh = page(name);
@@ -567,7 +641,9 @@ describe('DexieStore durability in Chromium: the page dies while a side effect r
       toolCallId: 'call_send',
       allowedDecisions: expect.arrayContaining(['respond']),
     });
-    expect(await runner.listApprovals({ runId, status: 'pending' })).toEqual([expect.objectContaining({ id: question!.id })]);
+    expect(await runner.listApprovals({ runId, status: 'pending' })).toEqual([
+      expect.objectContaining({ id: question!.id }),
+    ]);
 
     await runner.decideApproval({
       approvalId: question!.id,

@@ -483,30 +483,44 @@ export class Runner {
   }
 
   private async awaitOtherOwner(agent: Agent, opts: ResumeOptions): Promise<AgentResult> {
-    // A finished run never changes again: its stored result is the answer even while another tab
-    // holds the lease (it may be resuming the same finished run, which writes nothing to wake us).
-    const settled = await this.store.getRun(opts.runId);
-    if (settled?.result && settled.status !== 'running' && settled.status !== 'paused' && settled.status !== 'interrupted')
-      return settled.result;
-    for (;;) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.config.leaseTtlMs);
-        const unwatch = this.store.watch(opts.runId, (c) => {
-          if (c.kind === 'run') done();
-        });
-        function done() {
-          clearTimeout(timer);
-          unwatch();
-          resolve();
+    // One subscription for the whole wait: a change that lands while we re-check the store or
+    // the lease is counted, not lost (losing the owner's last write would stall us leaseTtlMs).
+    let changes = 0;
+    let wake: (() => void) | undefined;
+    const unwatch = this.store.watch(opts.runId, (c) => {
+      if (c.kind !== 'run') return;
+      changes++;
+      wake?.();
+    });
+    try {
+      // A finished run never changes again: its stored result is the answer even while another
+      // tab holds the lease (it may be resuming the same finished run, which writes nothing).
+      const settled = await this.store.getRun(opts.runId);
+      if (settled?.result && !['running', 'paused', 'interrupted'].includes(settled.status))
+        return settled.result;
+      for (;;) {
+        if (changes === 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, this.config.leaseTtlMs);
+            wake = done;
+            function done() {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          wake = undefined;
         }
-      });
-      const run = await this.store.getRun(opts.runId);
-      if (run?.result && run.status !== 'running') return run.result;
-      const lease = await this.store.acquireLease(opts.runId, this.rt.ownerId, this.config.leaseTtlMs);
-      if (lease) {
-        await lease.release();
-        return this.resume(agent, opts);
+        changes = 0;
+        const run = await this.store.getRun(opts.runId);
+        if (run?.result && run.status !== 'running') return run.result;
+        const lease = await this.store.acquireLease(opts.runId, this.rt.ownerId, this.config.leaseTtlMs);
+        if (lease) {
+          await lease.release();
+          return this.resume(agent, opts);
+        }
       }
+    } finally {
+      unwatch();
     }
   }
 
