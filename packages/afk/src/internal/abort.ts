@@ -58,7 +58,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Races a promise against a signal; the loser's listener is removed. */
 export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) {
+    // The loser may still reject later: mark it handled, or it surfaces as an unhandled rejection.
+    promise.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
