@@ -444,7 +444,10 @@ function resumeTable(r: ResumeFigures): Table {
         r.loadStateMs,
       ),
       row('worst case, no snapshot: readEvents (all, validated)', r.fullReadMs),
-      row('  of which IndexedDB + structured clone (same rows via Dexie, unvalidated)', r.fullRawReadMs),
+      row(
+        'worst case: of that, IndexedDB + structured clone (same rows via Dexie, unvalidated)',
+        r.fullRawReadMs,
+      ),
       row('worst case, no snapshot: foldRun of all events', r.fullFoldMs),
     ],
   };

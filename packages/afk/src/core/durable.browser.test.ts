@@ -498,14 +498,23 @@ async function resumeToCompletion(store: MemoryStore, runId: string, threadId: s
       decision: { kind: 'respond', value: 'sent:bob@example.com' },
     });
     result = await runner.resume(agent, { runId, threadId });
+    return { result, model, asked: true };
   }
-  return { result, model };
+  return { result, model, asked: false };
+}
+
+/** send_email's journal entry is durable but its result is not: its outcome is unknown. */
+function sendOutcomeUnknown(events: RunEvent[]): boolean {
+  const started = events.some((e) => e.type === 'tool_started' && e.data.toolCallId === 'call_send');
+  const completed = events.some((e) => e.type === 'tool_completed' && e.data.toolCallId === 'call_send');
+  return started && !completed;
 }
 
 describe('DexieStore durability in Chromium: storage faults', () => {
   it('a storage_quota rejection on write N ends the run failed (no throw), keeps the committed log valid, and a fresh runner completes it with one side effect', async () => {
     const total = await countWrites();
     expect(total).toBeGreaterThanOrEqual(4);
+    const askedAt: number[] = [];
     // Write 1 holds run_started: failing it leaves nothing to resume; every later write is a fault point.
     for (let n = 2; n <= total; n++) {
       const name = dbName();
@@ -529,12 +538,17 @@ describe('DexieStore durability in Chromium: storage faults', () => {
       expect(committed.length).toBeGreaterThan(0);
       expect(committed.some((e) => e.type === 'run_completed')).toBe(false);
 
-      const { result } = await resumeToCompletion(reader, failed.runId, failed.threadId, effects);
+      const { result, asked } = await resumeToCompletion(reader, failed.runId, failed.threadId, effects);
+      // A human is asked exactly when the log cannot tell whether the email went out.
+      expect(asked, `fault at write ${n}`).toBe(sendOutcomeUnknown(committed));
+      if (asked) askedAt.push(n);
       expect(result.state, `resume after a fault at write ${n}`).toBe('completed');
       expect(result.finalText).toBe('done: sent:bob@example.com / value-of-k');
       expect(effects.sent, `fault at write ${n}`).toEqual(['bob@example.com']);
       await expectValidLog(reader, failed.runId);
     }
+    // Both recoveries were exercised: the plain continuation and the "did it happen?" question.
+    expect(askedAt).toHaveLength(1);
   });
 
   it('a real QuotaExceededError DOMException raised inside IndexedDB surfaces through DexieStore as storage_quota', async () => {
@@ -582,7 +596,8 @@ describe('DexieStore durability in Chromium: storage faults', () => {
     const committed = await expectValidLog(reader, failed.runId);
     expect(committed.map((e) => e.type)).toContain('tool_started');
     expect(committed.map((e) => e.type)).not.toContain('tool_completed');
-    const { result } = await resumeToCompletion(reader, failed.runId, failed.threadId, effects);
+    const { result, asked } = await resumeToCompletion(reader, failed.runId, failed.threadId, effects);
+    expect(asked).toBe(true);
     expect(result.state).toBe('completed');
     expect(effects.sent).toEqual(['bob@example.com']);
   });

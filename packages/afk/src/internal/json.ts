@@ -19,8 +19,17 @@ export const JSONValueSchema: z.ZodType<JSONValue> = z.lazy(() =>
 /**
  * Makes any value JSON-safe: drops functions/undefined, turns Errors into `{ name, message }`,
  * bigint into strings and cycles into "[Circular]". Used before anything reaches the store.
+ * (Hot path: primitives return at once; cycle detection keeps only the current ancestry.)
  */
-export function toJSONValue(value: unknown, seen: WeakSet<object> = new WeakSet()): JSONValue {
+export function toJSONValue(value: unknown): JSONValue {
+  if (value === null) return null;
+  const t = typeof value;
+  if (t === 'string' || t === 'boolean') return value as string | boolean;
+  if (t === 'number') return Number.isFinite(value) ? (value as number) : String(value);
+  return convert(value, []);
+}
+
+function convert(value: unknown, ancestors: object[]): JSONValue {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
@@ -36,20 +45,22 @@ export function toJSONValue(value: unknown, seen: WeakSet<object> = new WeakSet(
       return null;
   }
   const obj = value as object;
-  if (seen.has(obj)) return '[Circular]';
-  seen.add(obj);
+  if (ancestors.includes(obj)) return '[Circular]';
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Date) return value.toISOString();
+  ancestors.push(obj);
   try {
-    if (value instanceof Error) return { name: value.name, message: value.message };
-    if (value instanceof Date) return value.toISOString();
-    if (Array.isArray(value)) return value.map((v) => toJSONValue(v, seen));
+    if (Array.isArray(value)) return value.map((v) => convert(v, ancestors));
     const out: { [key: string]: JSONValue } = {};
-    for (const [k, v] of Object.entries(obj)) {
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue;
+      const v = (obj as Record<string, unknown>)[k];
       if (v === undefined || typeof v === 'function') continue;
-      out[k] = toJSONValue(v, seen);
+      out[k] = convert(v, ancestors);
     }
     return out;
   } finally {
-    seen.delete(obj);
+    ancestors.pop();
   }
 }
 
