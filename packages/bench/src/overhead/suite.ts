@@ -10,8 +10,8 @@ interface Plan {
   stepsPerSample: number;
 }
 
-const FULL: Plan = { ns: [25, 100, 400], warmups: 2, reps: 7, stepsPerSample: 400 };
-const QUICK: Plan = { ns: [25, 100, 400], warmups: 1, reps: 3, stepsPerSample: 100 };
+const FULL: Plan = { ns: [25, 100, 400], warmups: 2, reps: 7, stepsPerSample: 2000 };
+const QUICK: Plan = { ns: [25, 100, 400], warmups: 1, reps: 3, stepsPerSample: 800 };
 
 /** Both limits come from the issue: ≤ 1/10 of the faster peer, and N=400 within 1.5× of N=25. */
 const PEER_RATIO_LIMIT = 0.1;
