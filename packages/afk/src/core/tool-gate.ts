@@ -290,6 +290,35 @@ function gateContext(exec: RunExecution, call: ToolCall): ToolContext {
   };
 }
 
+/**
+ * Creates a pending approval for one call and logs `approval_requested`. The args are stored
+ * redacted; the hash binds a decision to the exact (unredacted) args.
+ */
+function requestApproval(
+  exec: RunExecution,
+  call: ToolCall,
+  args: unknown,
+  opts: Pick<ApprovalRequest, 'kind' | 'allowedDecisions'> & { reason?: string; ruleId?: string },
+): ApprovalRequest {
+  const json = toJSONValue(args);
+  const req: ApprovalRequest = {
+    id: newId('apr'),
+    runId: exec.state.runId,
+    threadId: exec.state.threadId,
+    rootRunId: exec.rootRunId,
+    agentPath: exec.agentPath,
+    toolCallId: call.id,
+    toolName: call.name,
+    args: redact(json, exec.rt.config.redactKeys),
+    argsHash: hashValue(json),
+    ...opts,
+    status: 'pending',
+    createdAt: Date.now(),
+  };
+  exec.emit('approval_requested', { approval: req }, exec.state.step);
+  return req;
+}
+
 type Verdict = { kind: 'run'; args: unknown } | { kind: 'reject'; reason?: string } | { kind: 'wait' };
 
 /** Decides one call that needs a human, by mode; external mode leaves it waiting (durably). */
@@ -313,25 +342,12 @@ async function approvalGate(
   }
   if (kind === 'approval' && exec.state.alwaysApprovedTools.includes(call.name)) return { kind: 'run', args };
 
-  const jsonArgs = redact(toJSONValue(args), exec.rt.config.redactKeys);
-  const req: ApprovalRequest = {
-    id: newId('apr'),
-    runId: exec.state.runId,
-    threadId: exec.state.threadId,
-    rootRunId: exec.rootRunId,
-    agentPath: exec.agentPath,
-    toolCallId: call.id,
-    toolName: call.name,
-    args: jsonArgs,
-    argsHash: hashValue(toJSONValue(args)),
+  const req = requestApproval(exec, call, args, {
     kind,
+    allowedDecisions: kind === 'user_input' ? ['respond', 'reject'] : ['approve', 'reject', 'edit'],
     ...(reason === undefined ? {} : { reason }),
     ...(ruleId === undefined ? {} : { ruleId }),
-    allowedDecisions: kind === 'user_input' ? ['respond', 'reject'] : ['approve', 'reject', 'edit'],
-    status: 'pending',
-    createdAt: Date.now(),
-  };
-  exec.emit('approval_requested', { approval: req }, exec.state.step);
+  });
   const mode = exec.rt.config.interactionMode;
   if (mode === 'external' || (mode === 'interactive' && !exec.rt.interaction)) {
     if (mode === 'interactive')
@@ -477,23 +493,11 @@ async function recoverSideEffect(
     );
     return 'done';
   }
-  const req: ApprovalRequest = {
-    id: newId('apr'),
-    runId: exec.state.runId,
-    threadId: exec.state.threadId,
-    rootRunId: exec.rootRunId,
-    agentPath: exec.agentPath,
-    toolCallId: call.id,
-    toolName: call.name,
-    args: redact(toJSONValue(args), exec.rt.config.redactKeys),
-    argsHash: hashValue(toJSONValue(args)),
+  const req = requestApproval(exec, call, args, {
     kind: 'approval',
     reason: `'${call.name}' started before a crash and did not finish; it may have taken effect. Approve to run it again, reject to skip it, or respond with its result if it happened.`,
     allowedDecisions: ['approve', 'reject', 'respond'],
-    status: 'pending',
-    createdAt: Date.now(),
-  };
-  exec.emit('approval_requested', { approval: req }, exec.state.step);
+  });
   const mode = exec.rt.config.interactionMode;
   if (mode === 'external' || !(mode === 'interactive' && exec.rt.interaction)) {
     if (mode === 'headless') {
