@@ -1,4 +1,3 @@
-import { AfkConfigError } from '../errors/index.js';
 import type { LLMClient, LLMResolver } from '../llms/types.js';
 
 /**
@@ -17,9 +16,9 @@ export function createModelResolver(
     if (typeof llms === 'function') client = llms(model);
     else if (llms && Object.hasOwn(llms, model)) client = llms[model];
     if (!client) {
-      const mod = (await import('../llms/index.js')) as { resolveModel?: (m: string) => LLMClient };
-      if (!mod.resolveModel)
-        throw new AfkConfigError('invalid_config', `no provider can resolve model '${model}'`);
+      // Lazy, and the narrowest module that resolves: bundlers split it (and the providers it
+      // loads) into a chunk an app only fetches when it names a model by string.
+      const mod = await import('../llms/resolve.js');
       client = mod.resolveModel(model);
     }
     cache.set(model, client);

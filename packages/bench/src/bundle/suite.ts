@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
@@ -45,8 +45,10 @@ export interface BundleFigure {
   gzipKB: number;
   /** Node built-ins the bundle imports; they are left external (not counted) and listed here. */
   externalBuiltins: string[];
-  /** Minified bytes per package, largest first. */
+  /** Minified bytes per package, largest first (lazy chunks included). */
   byPackage: Array<{ name: string; bytes: number }>;
+  /** Minified bytes of chunks only loaded through dynamic import() (not in the figure). */
+  lazyChunkBytes: number;
   /** Whether the bundle, executed in Node with zod installed, printed the expected answer. */
   executes: boolean | null;
   executeError?: string;
@@ -79,6 +81,24 @@ function packageOf(input: string): string {
   return '(entry)';
 }
 
+/** Output paths reachable from the entry's output through static imports only. */
+function staticClosure(metafile: Metafile, entryOut: string): Set<string> {
+  const start = Object.keys(metafile.outputs).find((o) => o.endsWith(`/${entryOut}`) || o === entryOut);
+  if (!start) throw new Error(`no output for ${entryOut}: ${Object.keys(metafile.outputs).join(', ')}`);
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  while (queue.length) {
+    const out = metafile.outputs[queue.pop()!];
+    for (const imp of out?.imports ?? []) {
+      if (imp.kind === 'import-statement' && !imp.external && !seen.has(imp.path)) {
+        seen.add(imp.path);
+        queue.push(imp.path);
+      }
+    }
+  }
+  return seen;
+}
+
 function byPackage(metafile: Metafile): Array<{ name: string; bytes: number }> {
   const totals = new Map<string, number>();
   for (const output of Object.values(metafile.outputs)) {
@@ -107,6 +127,7 @@ async function execute(file: string, expect: string): Promise<{ ok: boolean; err
 
 async function measure(entry: Entry): Promise<BundleFigure> {
   const seen = new Set<string>();
+  const entryDir = join(outDir, entry.id);
   const result = await build({
     entryPoints: [join(here, 'entries', entry.file)],
     absWorkingDir: benchRoot,
@@ -115,6 +136,12 @@ async function measure(entry: Entry): Promise<BundleFigure> {
     format: 'esm',
     platform: 'browser',
     external: ['zod'],
+    // Code splitting, as every app bundler does: a dynamic import() (afk loads model providers
+    // such as `openai` lazily) becomes its own chunk, fetched only when used. The figure is the
+    // entry plus the chunks it imports statically; lazy chunks are reported beside it.
+    splitting: true,
+    outdir: entryDir,
+    entryNames: '[name]',
     write: false,
     metafile: true,
     logLevel: 'silent',
@@ -127,12 +154,19 @@ async function measure(entry: Entry): Promise<BundleFigure> {
   if (entry.id === 'afk' && inputs.some((i) => i.includes('afk/src/'))) {
     throw new Error('afk was bundled from source; expected packages/afk/dist');
   }
-  const code = result.outputFiles[0]!.contents;
+  const initial = staticClosure(result.metafile, entry.file.replace(/\.[tj]s$/, '.js'));
+  const byPath = new Map(result.outputFiles.map((f) => [relative(benchRoot, f.path), f.contents]));
+  const initialCode = Buffer.concat([...initial].map((p) => Buffer.from(byPath.get(p) ?? new Uint8Array())));
+  const code = initialCode;
   const gzipBytes = gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).byteLength;
+  const lazyBytes = result.outputFiles.filter((f) => !initial.has(relative(benchRoot, f.path))).reduce((a, f) => a + f.contents.byteLength, 0);
 
-  await mkdir(outDir, { recursive: true });
-  const outFile = join(outDir, `${entry.id}.min.mjs`);
-  await writeFile(outFile, code);
+  await mkdir(entryDir, { recursive: true });
+  for (const f of result.outputFiles) {
+    await mkdir(dirname(f.path), { recursive: true });
+    await writeFile(f.path, f.contents);
+  }
+  const outFile = [...initial].map((p) => join(benchRoot, p)).find((p) => basename(p).startsWith(basename(entry.file).replace(/\.[tj]s$/, '')))!;
   const run = seen.size === 0 ? await execute(outFile, entry.expect) : null;
 
   return {
@@ -143,6 +177,7 @@ async function measure(entry: Entry): Promise<BundleFigure> {
     gzipKB: gzipBytes / KB,
     externalBuiltins: [...seen].sort(),
     byPackage: byPackage(result.metafile),
+    lazyChunkBytes: lazyBytes,
     executes: run?.ok ?? null,
     ...(run?.error ? { executeError: run.error } : {}),
   };
