@@ -33,28 +33,47 @@ async function lastSeqOf(db: AfkDexie, runId: string): Promise<number | undefine
 }
 
 /**
- * Appends a validated batch. Inside the transaction, each run's first new seq must be its last
- * stored seq + 1: IndexedDB serialises read-write transactions on `events`, so of two writers
- * of one run (tabs, connections) exactly one passes, the other gets `storage_error`.
+ * Appends a validated batch in one transaction whose requests are all issued at once (one
+ * round of IndexedDB work instead of one per request: a step's write is on the runner's hot
+ * path). Continuity is checked inside the same transaction: the event before each run's first
+ * new seq must exist (a gap is refused; a run starting at 0 must have no events at all), and `bulkAdd` refuses any existing [runId+seq] (an
+ * overlap: another writer got there first). IndexedDB serialises read-write transactions on
+ * `events`, so of two writers of one run exactly one passes; a failed check aborts the whole
+ * transaction, so nothing of the batch is stored.
  */
 export async function writeBatch(
   db: AfkDexie,
   batch: StoreBatch,
   plan: Map<string, RunAppend>,
 ): Promise<void> {
-  await db.transaction('rw', touchedTables(batch), async () => {
+  await db.transaction('rw', touchedTables(batch), () => {
+    const ops: Array<Promise<unknown>> = [];
     for (const [runId, r] of plan) {
-      const last = await lastSeqOf(db, runId);
-      const expected = last === undefined ? 0 : last + 1;
-      if (r.first !== expected) throw seqConflict(runId, r.first, expected);
+      if (r.first === 0) {
+        // A new run (or one restarting at 0 after compaction removed seq 0): nothing may exist.
+        ops.push(
+          lastSeqOf(db, runId).then((last) => {
+            if (last !== undefined) throw seqConflict(runId, 0, last + 1);
+          }),
+        );
+        continue;
+      }
+      ops.push(
+        db.events.get([runId, r.first - 1]).then(async (prev) => {
+          if (prev !== undefined) return;
+          const last = await lastSeqOf(db, runId);
+          throw seqConflict(runId, r.first, last === undefined ? 0 : last + 1);
+        }),
+      );
     }
-    if (batch.run) await db.runs.put(batch.run);
-    if (batch.snapshot) await db.snapshots.put(batch.snapshot);
-    if (batch.approvals?.length) await db.approvals.bulkPut(batch.approvals);
-    if (batch.tickets?.length) await db.tickets.bulkPut(batch.tickets);
-    if (batch.thread) await db.threads.put(batch.thread);
+    if (batch.run) ops.push(db.runs.put(batch.run));
+    if (batch.snapshot) ops.push(db.snapshots.put(batch.snapshot));
+    if (batch.approvals?.length) ops.push(db.approvals.bulkPut(batch.approvals));
+    if (batch.tickets?.length) ops.push(db.tickets.bulkPut(batch.tickets));
+    if (batch.thread) ops.push(db.threads.put(batch.thread));
     // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
-    if (batch.events?.length) await db.events.bulkAdd(batch.events);
+    if (batch.events?.length) ops.push(db.events.bulkAdd(batch.events));
+    return Promise.all(ops);
   });
 }
 

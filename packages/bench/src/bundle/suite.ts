@@ -159,14 +159,18 @@ async function measure(entry: Entry): Promise<BundleFigure> {
   const initialCode = Buffer.concat([...initial].map((p) => Buffer.from(byPath.get(p) ?? new Uint8Array())));
   const code = initialCode;
   const gzipBytes = gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).byteLength;
-  const lazyBytes = result.outputFiles.filter((f) => !initial.has(relative(benchRoot, f.path))).reduce((a, f) => a + f.contents.byteLength, 0);
+  const lazyBytes = result.outputFiles
+    .filter((f) => !initial.has(relative(benchRoot, f.path)))
+    .reduce((a, f) => a + f.contents.byteLength, 0);
 
   await mkdir(entryDir, { recursive: true });
   for (const f of result.outputFiles) {
     await mkdir(dirname(f.path), { recursive: true });
     await writeFile(f.path, f.contents);
   }
-  const outFile = [...initial].map((p) => join(benchRoot, p)).find((p) => basename(p).startsWith(basename(entry.file).replace(/\.[tj]s$/, '')))!;
+  const outFile = [...initial]
+    .map((p) => join(benchRoot, p))
+    .find((p) => basename(p).startsWith(basename(entry.file).replace(/\.[tj]s$/, '')))!;
   const run = seen.size === 0 ? await execute(outFile, entry.expect) : null;
 
   return {
