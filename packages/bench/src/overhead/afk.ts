@@ -22,8 +22,13 @@ export const afkWorkload: Workload = {
       },
       effects: 'pure',
     });
-    const model = scripted((_req, i) =>
-      i < n ? { toolCalls: [{ name: 'noop', args: {} }] } : { text: 'done' },
+    // keepRequests: false — the scripted model's request log is a test aid; retaining every
+    // request would charge O(N²) memory to the runner.
+    const model = scripted(
+      (_req, i) => (i < n ? { toolCalls: [{ name: 'noop', args: {} }] } : { text: 'done' }),
+      {
+        keepRequests: false,
+      },
     );
     const agent = new Agent({
       name: 'bench',

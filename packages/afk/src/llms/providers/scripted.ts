@@ -41,6 +41,8 @@ export interface ScriptedRule {
 export interface ScriptedOptions {
   /** Model id reported in responses (default 'scripted'). */
   model?: string;
+  /** Keep every request in `requests` for assertions (default true; benchmarks turn it off). */
+  keepRequests?: boolean;
   /** Split streamed text into chunks of this many characters (default: one chunk). */
   streamChunkSize?: number;
   /** Latency per turn; also spread between stream chunks. Aborts through the signal. */
@@ -99,7 +101,7 @@ export function scripted(
   const begin = async (req: LLMRequest, signal: AbortSignal | undefined) => {
     throwIfAborted(signal);
     const index = calls++;
-    requests.push(req);
+    if (options.keepRequests !== false) requests.push(req);
     const turn = await pick(req, index);
     if (turn.error) {
       const status = turn.error.status;
@@ -165,6 +167,22 @@ export function scripted(
 const CALL_PREFIX = newId('s').slice(2, 8);
 let callCounter = 0;
 
+// Message objects are shared between requests (the transcript only grows), so each one's size
+// is counted once: estimating usage stays O(new messages) per call, not O(thread).
+const charCache = new WeakMap<object, number>();
+function promptChars(req: LLMRequest): number {
+  let total = 0;
+  for (const m of req.messages) {
+    let n = charCache.get(m);
+    if (n === undefined) {
+      n = m.role === 'tool' || m.role === 'assistant' ? m.content.length : contentText(m.content).length;
+      charCache.set(m, n);
+    }
+    total += n;
+  }
+  return total;
+}
+
 function isRule(x: unknown): x is ScriptedRule {
   return typeof x === 'object' && x !== null && typeof (x as ScriptedRule).when === 'function';
 }
@@ -185,11 +203,7 @@ function toResponse(req: LLMRequest, turn: ScriptedTurn, model: string, index: n
   }));
   const text = turn.text ?? (turn.structured !== undefined ? JSON.stringify(turn.structured) : '');
   // Usage estimated at ~4 chars per token when the script does not say.
-  let promptChars = 0;
-  for (const m of req.messages)
-    promptChars +=
-      m.role === 'tool' || m.role === 'assistant' ? m.content.length : contentText(m.content).length;
-  const inputTokens = turn.usage?.inputTokens ?? Math.ceil(promptChars / 4);
+  const inputTokens = turn.usage?.inputTokens ?? Math.ceil(promptChars(req) / 4);
   const outputTokens =
     turn.usage?.outputTokens ??
     Math.ceil(
