@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,11 @@ let agentModule = '';
 
 beforeAll(async () => {
   await build({
-    entryPoints: { worker: here('./run-sync-worker.ts'), agent: here('./test-support/sync-agent.ts') },
+    entryPoints: {
+      worker: here('./run-sync-worker.ts'),
+      agent: here('./test-support/sync-agent.ts'),
+      cli: here('../cli/afk.ts'),
+    },
     outdir: dir,
     bundle: true,
     format: 'esm',
@@ -50,5 +55,27 @@ describe('runSync (Node)', () => {
     expect(() =>
       new Runner().runSync({ module: agentModule, export: 'nope' }, { timeoutMs: 15_000 }),
     ).toThrow(/no Agent export 'nope'/);
+  });
+});
+
+describe('afk run (CLI)', () => {
+  it('runs an agent module from a shell and prints the final text', () => {
+    const out = execFileSync(process.execPath, [join(dir, 'cli.mjs'), 'run', agentModule, 'go'], {
+      env: { ...process.env, AFK_RUN_SYNC_WORKER: process.env.AFK_RUN_SYNC_WORKER },
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('the answer is 42');
+    const json = JSON.parse(
+      execFileSync(process.execPath, [join(dir, 'cli.mjs'), 'run', agentModule, 'go', '--json'], {
+        encoding: 'utf8',
+      }),
+    );
+    expect(json).toMatchObject({ state: 'completed', toolExecutions: [{ toolName: 'add', output: 42 }] });
+  });
+
+  it('prints usage and exits 2 on a bad command line', () => {
+    expect(() =>
+      execFileSync(process.execPath, [join(dir, 'cli.mjs')], { encoding: 'utf8', stdio: 'pipe' }),
+    ).toThrow(/usage: afk run/);
   });
 });
