@@ -1,4 +1,5 @@
 import { AfkConfigError, type AfkIssue, formatIssues, fromZodIssues, isAfkError } from '../errors/index.js';
+import { hashValue } from '../internal/json.js';
 import {
   definedOnly,
   type LLMBuilderConfig,
@@ -156,6 +157,10 @@ export class LLMBuilder {
       provider: primary.client.provider,
       model: primary.client.model,
       baseURL: c.baseURL,
+      // Cache and in-flight state are shared per (provider, model, baseURL): never hand one
+      // credential's (or header set's, or fallback chain's) answer to another. Only a hash of the key.
+      credentials: c.apiKey || c.headers ? hashValue({ key: c.apiKey, headers: c.headers }) : undefined,
+      fallback: c.fallback?.length ? c.fallback.join('\n') : undefined,
     });
   }
 }

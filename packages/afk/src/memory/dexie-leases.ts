@@ -105,6 +105,9 @@ function isLeaseRow(v: unknown): v is LeaseRow {
  * owner died) is taken over. Release deletes the row only while it is still this owner's.
  */
 export class TableLeases implements LeaseBackend {
+  /** The leases this store holds (runId → owner), released when the store closes. */
+  private readonly held = new Map<string, string>();
+
   constructor(private readonly db: () => Promise<AfkDexie>) {}
 
   async acquire(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
@@ -131,25 +134,36 @@ export class TableLeases implements LeaseBackend {
       throw toStorageError(e, `lease run ${runId}`);
     }
     if (!won) return undefined;
+    this.held.set(runId, owner);
     return {
       runId,
       owner,
       expiresAt,
       release: async () => {
-        const d = await this.db();
-        try {
-          await d.transaction('rw', d.leases, async () => {
-            const row: unknown = await d.leases.get(runId);
-            if (isLeaseRow(row) && row.owner === owner) await d.leases.delete(runId);
-          });
-        } catch (e) {
-          throw toStorageError(e, `release lease on run ${runId}`);
-        }
+        // Already released by this store's close (or by another lease object of this owner).
+        if (this.held.get(runId) !== owner) return;
+        this.held.delete(runId);
+        await this.deleteRow(runId, owner);
       },
     };
   }
 
   async releaseAll(): Promise<void> {
-    // Rows outlive the store on purpose: they expire, and another owner takes over then.
+    // Called while the store is still open. Rows left behind (a crash) expire and are taken over.
+    const all = [...this.held];
+    this.held.clear();
+    await Promise.all(all.map(([runId, owner]) => this.deleteRow(runId, owner).catch(() => undefined)));
+  }
+
+  private async deleteRow(runId: string, owner: string): Promise<void> {
+    const d = await this.db();
+    try {
+      await d.transaction('rw', d.leases, async () => {
+        const row: unknown = await d.leases.get(runId);
+        if (isLeaseRow(row) && row.owner === owner) await d.leases.delete(runId);
+      });
+    } catch (e) {
+      throw toStorageError(e, `release lease on run ${runId}`);
+    }
   }
 }

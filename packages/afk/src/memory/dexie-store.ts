@@ -244,8 +244,10 @@ export class DexieStore implements MemoryStore {
   /** Closes the connections and the channel and frees held Web Locks; later calls reject with `storage_closed`. */
   async close(): Promise<void> {
     if (this.closedError) return;
+    // Row leases are deleted through the still-open database; Web Locks are freed either way.
+    await this.leaseBackend.releaseAll().catch(() => undefined);
+    if (this.closedError) return;
     this.shutdown(new AfkStorageError('storage_closed', `DexieStore "${this.name}" is closed`));
-    await this.leaseBackend.releaseAll();
   }
 
   // ---- internals ----------------------------------------------------------------------------

@@ -51,6 +51,20 @@ export class InMemoryStore implements MemoryStore {
       const expected = this.nextSeqOf.get(runId) ?? 0;
       if (r.first !== expected) throw seqConflict(runId, r.first, expected);
     }
+    // Copy the small records before touching any state: a value that cannot be cloned must fail
+    // the whole batch, not leave its events applied (atomicity).
+    let copies: {
+      approvals: ApprovalRequest[] | undefined;
+      tickets: BackgroundTicket[] | undefined;
+      thread: ThreadRecord | undefined;
+    };
+    try {
+      copies = structuredClone({ approvals: batch.approvals, tickets: batch.tickets, thread: batch.thread });
+    } catch (e) {
+      throw new AfkStorageError('invalid_argument', `batch is not structured-clone safe: ${String(e)}`, {
+        cause: e,
+      });
+    }
     for (const e of batch.events ?? []) {
       let log = this.events.get(e.runId);
       if (!log) {
@@ -69,9 +83,9 @@ export class InMemoryStore implements MemoryStore {
       if (list.length > 1 && list[list.length - 2]!.seq > snap.seq) list.sort((a, b) => a.seq - b.seq);
       this.snapshots.set(snap.runId, list);
     }
-    for (const a of batch.approvals ?? []) this.approvals.set(a.id, structuredClone(a));
-    for (const t of batch.tickets ?? []) this.tickets.set(t.ticketId, structuredClone(t));
-    if (batch.thread) this.threads.set(batch.thread.threadId, structuredClone(batch.thread));
+    for (const a of copies.approvals ?? []) this.approvals.set(a.id, a);
+    for (const t of copies.tickets ?? []) this.tickets.set(t.ticketId, t);
+    if (copies.thread) this.threads.set(copies.thread.threadId, copies.thread);
     for (const c of batchChanges(batch, plan)) this.hub.emit(c);
   }
 
