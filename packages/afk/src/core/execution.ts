@@ -115,6 +115,7 @@ export class RunExecution {
   private stepsSinceSnapshot = 0;
   private eventsSinceSnapshot = 0;
   private wallTimer: ReturnType<typeof setTimeout> | undefined;
+  private leaseTimer: ReturnType<typeof setInterval> | undefined;
   private lease: RunLease | undefined;
   private interruptRequested = false;
   private runSpan: TelemetrySpan | undefined;
@@ -178,7 +179,9 @@ export class RunExecution {
     const hub = this.init.hub;
     if (hub) {
       const draft = projectEvent(e as RunEvent, this.agentPath);
-      if (draft) hub.publish(draft);
+      // `completed` is published by finish() once the final batch is durable (or by
+      // publishEnd when it cannot be); a subagent's end is relayed as subagent_completed.
+      if (draft && draft.type !== 'completed') hub.publish(draft);
     }
     return e;
   }
@@ -228,7 +231,21 @@ export class RunExecution {
       run: this.runRecord(),
       ...(this.pendingApprovals.length ? { approvals: this.pendingApprovals } : {}),
       ...(this.pendingTickets.length ? { tickets: this.pendingTickets } : {}),
-      ...(opts.snapshot ? { snapshot: toSnapshot(this.state, { final: opts.final ?? false }) } : {}),
+      ...(opts.snapshot
+        ? {
+            // The live context may hold secrets: snapshots get it redacted, like run_started.
+            snapshot: toSnapshot(
+              {
+                ...this.state,
+                context: redact(this.state.context as JSONValue, this.rt.config.redactKeys) as Record<
+                  string,
+                  JSONValue
+                >,
+              },
+              { final: opts.final ?? false },
+            ),
+          }
+        : {}),
       ...(opts.thread ? { thread: opts.thread } : {}),
       durability: opts.durability ?? 'default',
     };
@@ -299,6 +316,8 @@ export class RunExecution {
       if (!this.lease)
         throw new AfkStorageError('run_leased', `run ${this.init.runId} is being executed by another owner`);
       if (this.init.resumeState) {
+        // The stored context is redacted: the caller's (unredacted) context is the live one.
+        this.state.context = this.init.context;
         this.emit('run_resumed', {
           reason: this.init.resumeReason ?? 'resume',
           pendingToolCalls: this.state.pendingToolCalls,
@@ -315,11 +334,19 @@ export class RunExecution {
         },
         Math.max(0, remaining),
       );
+      // Keep the lease while a long model call or tool body runs (flushes alone may be too rare);
+      // losing it to another owner aborts this execution rather than run twice.
+      const ttl = this.rt.config.leaseTtlMs;
+      this.leaseTimer = setInterval(
+        () => void this.renewLease().catch((e: unknown) => this.controller.abort(e)),
+        Math.max(1, Math.floor(ttl / 3)),
+      );
       result = await this.loop();
     } catch (e) {
       result = await this.endFromError(e);
     } finally {
       if (this.wallTimer !== undefined) clearTimeout(this.wallTimer);
+      if (this.leaseTimer !== undefined) clearInterval(this.leaseTimer);
       this.link.dispose();
       await this.lease?.release().catch(() => undefined);
     }
@@ -455,6 +482,9 @@ export class RunExecution {
       step: this.state.step,
       context: this.state.context,
     };
+    // An agent engine's allow (with or without updatedArgs) does not skip the runner's engine:
+    // the runner's rules still see the (updated) call and may deny it or ask a human.
+    let allowed: PolicyDecision | undefined;
     for (const engine of [agentEngine, runnerEngine]) {
       if (!engine) continue;
       let d: PolicyDecision;
@@ -464,9 +494,18 @@ export class RunExecution {
         d = { action: 'deny', matchedRules: [], reason: 'policy engine failed', error: String(e) };
       }
       this.recordDecision(event, d, engine.mode);
-      if (engine.mode !== 'shadow' && (d.action !== 'allow' || d.updatedArgs)) return d;
+      if (engine.mode === 'shadow') continue;
+      if (d.action !== 'allow') return d;
+      if (d.updatedArgs) {
+        allowed = allowed?.updatedArgs
+          ? { ...d, updatedArgs: { ...allowed.updatedArgs, ...d.updatedArgs } }
+          : d;
+        const base =
+          event.args && typeof event.args === 'object' && !Array.isArray(event.args) ? event.args : {};
+        event.args = { ...base, ...d.updatedArgs };
+      }
     }
-    return ALLOW;
+    return allowed ?? ALLOW;
   }
 
   private recordDecision(
@@ -791,8 +830,7 @@ export class RunExecution {
       };
     }
     await this.flush({ snapshot: true, final: true, ...(thread ? { thread } : {}) });
-    this.closeHub();
-    return result;
+    return this.publishEnd(safe, result);
   }
 
   private closeHub(): void {
@@ -826,9 +864,11 @@ export class RunExecution {
     } else if (e instanceof AfkStorageError || (isAfkError(e) && e.name === 'AfkStorageError')) {
       // Persistence is gone: report, but do not try to write more (the committed log stays intact).
       info = toErrorInfo(e);
-      this.closeHub();
-      if (!this.state) throw e;
-      return buildResult(this.state, 'failed', { error: info });
+      if (!this.state) {
+        this.closeHub();
+        throw e;
+      }
+      return this.publishEnd(buildResult(this.state, 'failed', { error: info }));
     } else {
       info = toErrorInfo(e, 'internal');
     }
@@ -839,9 +879,26 @@ export class RunExecution {
     try {
       return await this.finish(state, info);
     } catch (writeError) {
-      this.closeHub();
-      return buildResult(this.state, 'failed', { error: toErrorInfo(writeError) });
+      return this.publishEnd(buildResult(this.state, 'failed', { error: toErrorInfo(writeError) }));
     }
+  }
+
+  /**
+   * Publishes `completed` (the last stream event; never for a relayed subagent) and closes the
+   * stream. Also ends a run whose final batch could not be written.
+   */
+  private publishEnd(published: AgentResult, result: AgentResult = published): AgentResult {
+    if (!this.init.relayOnly)
+      this.init.hub?.publish({
+        type: 'completed',
+        runId: this.init.runId,
+        agentPath: this.agentPath,
+        step: this.state.step,
+        state: published.state,
+        result: published,
+      });
+    this.closeHub();
+    return result;
   }
 }
 

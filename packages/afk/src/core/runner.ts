@@ -159,6 +159,8 @@ export class Runner {
   readonly config: Readonly<RunnerConfig>;
   private readonly rt: RunnerInternals;
   private readonly active = new Map<string, RunExecution>();
+  /** The result promise of each execution in `active` (a resume of it waits for that). */
+  private readonly activeResults = new Map<string, Promise<AgentResult>>();
 
   constructor(options: RunnerOptions = {}) {
     const issues = [];
@@ -222,18 +224,37 @@ export class Runner {
   resumeStream(agent: Agent, opts: ResumeOptions): AgentStreamHandle {
     const hub = new StreamHub(this.config.streamBufferLimit);
     let execRef: RunExecution | undefined;
-    const result = this.prepareResume(agent, opts, hub).then((p) => {
-      if (p.kind === 'done') {
-        hub.publish({ type: 'completed', runId: opts.runId, state: p.result.state, result: p.result });
+    // cancel()/interrupt() may come before the execution exists: remembered, applied on creation.
+    let cancelReason: string | undefined;
+    let interruptAsked = false;
+    const result = this.prepareResume(agent, opts, hub).then(
+      (p) => {
+        if (p.kind === 'done') {
+          hub.publish({ type: 'completed', runId: opts.runId, state: p.result.state, result: p.result });
+          hub.close();
+          return p.result;
+        }
+        execRef = p.exec;
+        if (cancelReason !== undefined) p.exec.cancel(cancelReason);
+        if (interruptAsked) p.exec.interrupt();
+        return this.track(p.exec);
+      },
+      (e: unknown) => {
+        // Not resumable (unknown run, corrupt checkpoint): end the stream instead of leaving it open.
+        hub.publish({ type: 'error', runId: opts.runId, error: e instanceof Error ? e.message : String(e) });
         hub.close();
-        return p.result;
-      }
-      execRef = p.exec;
-      return this.track(p.exec);
-    });
+        throw e;
+      },
+    );
     return makeHandle(opts.runId, opts.threadId, hub, result, {
-      cancel: (reason) => execRef?.cancel(reason),
-      interrupt: () => execRef?.interrupt(),
+      cancel: (reason = 'cancelled by caller') => {
+        if (execRef) execRef.cancel(reason);
+        else cancelReason ??= reason;
+      },
+      interrupt: () => {
+        if (execRef) execRef.interrupt();
+        else interruptAsked = true;
+      },
     });
   }
 
@@ -442,6 +463,11 @@ export class Runner {
     hub: StreamHub | undefined,
   ): Promise<{ kind: 'done'; result: AgentResult } | { kind: 'exec'; exec: RunExecution }> {
     assertAgent(agent);
+    // Already executing on this runner: the lease (same owner) would not stop a second execution.
+    const running = this.activeResults.get(opts.runId);
+    if (running) {
+      return { kind: 'done', result: await running };
+    }
     const record = await this.store.getRun(opts.runId);
     if (record && record.threadId !== opts.threadId)
       throw new AfkError(
@@ -464,7 +490,7 @@ export class Runner {
     }
     if (state.result && state.status !== 'interrupted') {
       await lease.release();
-      hub?.close();
+      // The caller (resumeStream) publishes the stored result as `completed`, then closes the hub.
       return { kind: 'done', result: state.result };
     }
     const exec = new RunExecution(this.rt, {
@@ -525,8 +551,14 @@ export class Runner {
   }
 
   private track(exec: RunExecution): Promise<AgentResult> {
-    this.active.set(exec.init.runId, exec);
-    return exec.execute().finally(() => this.active.delete(exec.init.runId));
+    const runId = exec.init.runId;
+    this.active.set(runId, exec);
+    const result = exec.execute().finally(() => {
+      this.active.delete(runId);
+      this.activeResults.delete(runId);
+    });
+    this.activeResults.set(runId, result);
+    return result;
   }
 
   private handle(exec: RunExecution, hub: StreamHub, result: Promise<AgentResult>): AgentStreamHandle {

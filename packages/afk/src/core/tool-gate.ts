@@ -158,7 +158,8 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
         {
           toolCallId: call.id,
           toolName: call.name,
-          args: toJSONValue(args),
+          // Logged redacted like approval args (resume re-reads the call's args, not these).
+          args: redact(toJSONValue(args), exec.rt.config.redactKeys),
           effects: target.tool.effects,
           agentPath: exec.agentPath,
         },
