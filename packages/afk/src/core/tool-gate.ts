@@ -69,7 +69,12 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
         continue;
       }
       const recovered = await recoverSideEffect(exec, call, target.tool, args);
-      if (recovered === 'run') scheduled.push({ call, target, args });
+      if (recovered === 'run') {
+        // A human said it did not happen: a fresh journal entry, so that a second crash during
+        // this re-run asks again instead of reading the old answer.
+        journalStart(exec, call, target.tool, args);
+        scheduled.push({ call, target, args });
+      }
       continue;
     }
 
@@ -153,18 +158,7 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
     toolBudget--;
     scheduled.push({ call, target, args });
     if (target.kind === 'tool') {
-      exec.emit(
-        'tool_started',
-        {
-          toolCallId: call.id,
-          toolName: call.name,
-          // Logged redacted like approval args (resume re-reads the call's args, not these).
-          args: redact(toJSONValue(args), exec.rt.config.redactKeys),
-          effects: target.tool.effects,
-          agentPath: exec.agentPath,
-        },
-        exec.state.step,
-      );
+      journalStart(exec, call, target.tool, args);
     } else if (!exec.state.subagentRuns[call.id]) {
       exec.emit(
         'subagent_started',
@@ -196,6 +190,21 @@ export async function processToolCalls(exec: RunExecution, calls: ToolCall[]): P
   applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
   applyFailurePolicy(fs.subagentFailurePolicy, outcome.subagentFailures, 'subagent_error', 'subagent');
   applyFailurePolicy(fs.approvalDenialPolicy, outcome.rejections, 'approval_rejected', 'approval for');
+}
+
+/** The durable `tool_started` journal entry (args logged redacted; resume re-reads the call's own args). */
+function journalStart(exec: RunExecution, call: ToolCall, tool: AnyTool, args: unknown): void {
+  exec.emit(
+    'tool_started',
+    {
+      toolCallId: call.id,
+      toolName: call.name,
+      args: redact(toJSONValue(args), exec.rt.config.redactKeys),
+      effects: tool.effects,
+      agentPath: exec.agentPath,
+    },
+    exec.state.step,
+  );
 }
 
 function applyFailurePolicy(
