@@ -10,27 +10,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { AfkStorageError } from '../errors/index.js';
-import type { AgentResult, ApprovalRequest, BackgroundTicket } from '../events/records.js';
+import type { AgentResult } from '../events/records.js';
 import { parseRunEvent, type RunEvent } from '../events/run-event.js';
 import { scripted } from '../llms/providers/scripted.js';
 import type { LLMRequest } from '../llms/types.js';
 import { DexieStore } from '../memory/index.js';
-import type {
-  ApprovalFilter,
-  EvalReportRecord,
-  MemoryStore,
-  ReadEventsOptions,
-  RunFilter,
-  RunLease,
-  RunRecord,
-  RunSnapshot,
-  StoreBatch,
-  StoreChange,
-  ThreadRecord,
-  TicketFilter,
-} from '../memory/types.js';
+import type { MemoryStore, StoreBatch, StoreChange } from '../memory/types.js';
 import { tool } from '../tools/tool.js';
 import { Runner } from './runner.js';
+import { DelegatingStore } from './test-support/delegating-store.js';
 import { toolContent, toolResults, transcriptText } from './test-support/fixtures.js';
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -124,69 +112,25 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } 
  * A delegating `MemoryStore` for observation and fault injection: `beforeWrite` may throw to
  * refuse a batch (nothing reaches the inner store), `onWatch` sees every `watch` call.
  */
-class ProbeStore implements MemoryStore {
-  readonly kind = 'probe';
+class ProbeStore extends DelegatingStore {
   writes = 0;
   constructor(
-    readonly inner: MemoryStore,
+    inner: MemoryStore,
     private readonly hooks: {
       beforeWrite?: (batch: StoreBatch, nth: number) => void;
       onWatch?: (target: string) => void;
     } = {},
-  ) {}
-  async write(batch: StoreBatch): Promise<void> {
+  ) {
+    super(inner);
+  }
+  override async write(batch: StoreBatch): Promise<void> {
     this.writes++;
     this.hooks.beforeWrite?.(batch, this.writes);
     await this.inner.write(batch);
   }
-  readEvents(runId: string, opts?: ReadEventsOptions): Promise<RunEvent[]> {
-    return this.inner.readEvents(runId, opts);
-  }
-  getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.inner.getRun(runId);
-  }
-  listRuns(filter?: RunFilter): Promise<RunRecord[]> {
-    return this.inner.listRuns(filter);
-  }
-  getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
-    return this.inner.getSnapshot(runId, maxSeq);
-  }
-  getApproval(id: string): Promise<ApprovalRequest | undefined> {
-    return this.inner.getApproval(id);
-  }
-  listApprovals(filter?: ApprovalFilter): Promise<ApprovalRequest[]> {
-    return this.inner.listApprovals(filter);
-  }
-  getTicket(ticketId: string): Promise<BackgroundTicket | undefined> {
-    return this.inner.getTicket(ticketId);
-  }
-  listTickets(filter?: TicketFilter): Promise<BackgroundTicket[]> {
-    return this.inner.listTickets(filter);
-  }
-  getThread(threadId: string): Promise<ThreadRecord | undefined> {
-    return this.inner.getThread(threadId);
-  }
-  putEvalReport(report: EvalReportRecord): Promise<void> {
-    return this.inner.putEvalReport(report);
-  }
-  listEvalReports(limit?: number): Promise<EvalReportRecord[]> {
-    return this.inner.listEvalReports(limit);
-  }
-  compactRun(
-    runId: string,
-    opts: { beforeSeq?: number; keepSnapshots?: number },
-  ): Promise<{ events: number; snapshots: number }> {
-    return this.inner.compactRun(runId, opts);
-  }
-  acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
-    return this.inner.acquireLease(runId, owner, ttlMs);
-  }
-  watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
+  override watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
     this.hooks.onWatch?.(target);
     return this.inner.watch(target, listener);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 

@@ -1,21 +1,8 @@
 import { AfkStorageError } from '../../errors/index.js';
-import type { ApprovalRequest, BackgroundTicket } from '../../events/records.js';
-import type { RunEvent, RunEventType } from '../../events/run-event.js';
+import type { RunEventType } from '../../events/run-event.js';
 import { InMemoryStore } from '../../memory/in-memory.js';
-import type {
-  ApprovalFilter,
-  EvalReportRecord,
-  MemoryStore,
-  ReadEventsOptions,
-  RunFilter,
-  RunLease,
-  RunRecord,
-  RunSnapshot,
-  StoreBatch,
-  StoreChange,
-  ThreadRecord,
-  TicketFilter,
-} from '../../memory/types.js';
+import type { EvalReportRecord, MemoryStore, RunLease, StoreBatch } from '../../memory/types.js';
+import { DelegatingStore } from './delegating-store.js';
 
 /** When the simulated process dies. The first matching write is refused, and every write after it. */
 export interface KillCondition {
@@ -41,9 +28,7 @@ export interface KillCondition {
  *
  * Also records what each committed batch contained, for persistence-cost assertions.
  */
-export class CrashStore implements MemoryStore {
-  readonly kind = 'crash';
-  readonly inner: MemoryStore;
+export class CrashStore extends DelegatingStore {
   /** Committed batches, in order. */
   readonly batches: StoreBatch[] = [];
   /** Events committed through this wrapper. */
@@ -58,8 +43,8 @@ export class CrashStore implements MemoryStore {
   private typeMatches = 0;
 
   constructor(condition?: KillCondition, inner: MemoryStore = new InMemoryStore()) {
+    super(inner);
     this.condition = condition;
-    this.inner = inner;
   }
 
   /** Replaces the kill condition (for a store that should crash later in a run). */
@@ -67,7 +52,7 @@ export class CrashStore implements MemoryStore {
     this.condition = condition;
   }
 
-  async write(batch: StoreBatch): Promise<void> {
+  override async write(batch: StoreBatch): Promise<void> {
     if (this.killed) {
       this.writesAfterKill++;
       throw new AfkStorageError('storage_error', 'simulated crash: the store is gone');
@@ -99,42 +84,12 @@ export class CrashStore implements MemoryStore {
     return c.when ? c.when(batch, this.committedEvents) : false;
   }
 
-  readEvents(runId: string, opts?: ReadEventsOptions): Promise<RunEvent[]> {
-    return this.inner.readEvents(runId, opts);
-  }
-  getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.inner.getRun(runId);
-  }
-  listRuns(filter?: RunFilter): Promise<RunRecord[]> {
-    return this.inner.listRuns(filter);
-  }
-  getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
-    return this.inner.getSnapshot(runId, maxSeq);
-  }
-  getApproval(id: string): Promise<ApprovalRequest | undefined> {
-    return this.inner.getApproval(id);
-  }
-  listApprovals(filter?: ApprovalFilter): Promise<ApprovalRequest[]> {
-    return this.inner.listApprovals(filter);
-  }
-  getTicket(ticketId: string): Promise<BackgroundTicket | undefined> {
-    return this.inner.getTicket(ticketId);
-  }
-  listTickets(filter?: TicketFilter): Promise<BackgroundTicket[]> {
-    return this.inner.listTickets(filter);
-  }
-  getThread(threadId: string): Promise<ThreadRecord | undefined> {
-    return this.inner.getThread(threadId);
-  }
-  putEvalReport(report: EvalReportRecord): Promise<void> {
+  override putEvalReport(report: EvalReportRecord): Promise<void> {
     if (this.killed)
       return Promise.reject(new AfkStorageError('storage_error', 'simulated crash: the store is gone'));
     return this.inner.putEvalReport(report);
   }
-  listEvalReports(limit?: number): Promise<EvalReportRecord[]> {
-    return this.inner.listEvalReports(limit);
-  }
-  compactRun(
+  override compactRun(
     runId: string,
     opts: { beforeSeq?: number; keepSnapshots?: number },
   ): Promise<{ events: number; snapshots: number }> {
@@ -142,18 +97,12 @@ export class CrashStore implements MemoryStore {
       return Promise.reject(new AfkStorageError('storage_error', 'simulated crash: the store is gone'));
     return this.inner.compactRun(runId, opts);
   }
-  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
+  override async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
     const lease = await this.inner.acquireLease(runId, owner, ttlMs);
     if (!lease) return undefined;
     return {
       ...lease,
       release: () => (this.killed && this.condition?.keepLeases ? Promise.resolve() : lease.release()),
     };
-  }
-  watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
-    return this.inner.watch(target, listener);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
