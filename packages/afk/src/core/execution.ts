@@ -393,7 +393,7 @@ export class RunExecution {
             this.blockedOnChild ? 'subagent' : this.sideEffectUnknown ? 'side_effect_unknown' : 'approval',
           );
       }
-      await this.ingestTickets();
+      if (this.hasPendingTickets()) await this.ingestTickets();
       if (this.interruptRequested) return this.pause('interrupt');
       this.checkBudgets();
       // A step whose model response never became durable (a crash) is redone, not counted twice.
@@ -533,21 +533,20 @@ export class RunExecution {
 
   private async buildRequest(client: LLMClient): Promise<LLMRequest> {
     const a = this.agent;
-    const messages: Message[] = [];
-    if (a.instructions !== undefined) {
-      const text =
-        typeof a.instructions === 'string'
-          ? a.instructions
-          : await a.instructions({
-              runId: this.init.runId,
-              threadId: this.init.threadId,
-              agentName: a.name,
-              step: this.state.step,
-              context: this.state.context,
-            });
-      if (text) messages.push({ role: 'system', content: text });
-    }
-    messages.push(...windowMessages(this.state.messages, a.history.maxMessages));
+    const instructions =
+      typeof a.instructions === 'function'
+        ? await a.instructions({
+            runId: this.init.runId,
+            threadId: this.init.threadId,
+            agentName: a.name,
+            step: this.state.step,
+            context: this.state.context,
+          })
+        : a.instructions;
+    // A fresh array per request (providers and recorders may keep it); never spread into push(),
+    // which has an argument limit a long thread would hit.
+    const history = windowMessages(this.state.messages, a.history.maxMessages);
+    const messages: Message[] = instructions ? [{ role: 'system', content: instructions }, ...history] : history.slice();
     const tools = toolSpecs(a);
     const ms = a.modelSettings;
     return {
@@ -583,7 +582,7 @@ export class RunExecution {
       const id = typeof model === 'string' ? model : `${model.provider}:${model.model}`;
       let client: LLMClient;
       try {
-        client = await this.rt.resolveModel(model);
+        client = typeof model === 'string' ? await this.rt.resolveModel(model) : model;
       } catch (e) {
         lastError = e;
         this.emit(
@@ -700,6 +699,11 @@ export class RunExecution {
   }
 
   // ---- background tickets -------------------------------------------------------------------
+
+  private hasPendingTickets(): boolean {
+    for (const id in this.state.tickets) if (this.state.tickets[id]?.status === 'pending') return true;
+    return false;
+  }
 
   /** Folds settled or expired tickets into the transcript. Returns how many were ingested. */
   async ingestTickets(): Promise<number> {

@@ -59,7 +59,11 @@ export class InMemoryStore implements MemoryStore {
       thread: ThreadRecord | undefined;
     };
     try {
-      copies = structuredClone({ approvals: batch.approvals, tickets: batch.tickets, thread: batch.thread });
+      // Most batches (a step's events) carry none of these: skip the clone call entirely then.
+      copies =
+        batch.approvals?.length || batch.tickets?.length || batch.thread
+          ? structuredClone({ approvals: batch.approvals, tickets: batch.tickets, thread: batch.thread })
+          : { approvals: undefined, tickets: undefined, thread: undefined };
     } catch (e) {
       throw new AfkStorageError('invalid_argument', `batch is not structured-clone safe: ${String(e)}`, {
         cause: e,
