@@ -546,7 +546,9 @@ export class RunExecution {
     // A fresh array per request (providers and recorders may keep it); never spread into push(),
     // which has an argument limit a long thread would hit.
     const history = windowMessages(this.state.messages, a.history.maxMessages);
-    const messages: Message[] = instructions ? [{ role: 'system', content: instructions }, ...history] : history.slice();
+    const messages: Message[] = instructions
+      ? [{ role: 'system', content: instructions }, ...history]
+      : history.slice();
     const tools = toolSpecs(a);
     const ms = a.modelSettings;
     return {
