@@ -971,12 +971,13 @@ function normaliseResponse(r: LLMResponse, client: LLMClient): LLMResponse {
 
 /**
  * The last `max` messages, never starting with orphaned tool results (providers reject a tool
- * message whose assistant call was cut off).
+ * message whose assistant call was cut off): a cut inside a tool batch moves back to include the
+ * assistant message that made the calls, so the window may exceed `max` by that batch.
  */
 export function windowMessages(messages: Message[], max: number | undefined): Message[] {
   if (max === undefined || messages.length <= max) return messages;
   let start = messages.length - max;
-  while (start < messages.length && messages[start]?.role === 'tool') start++;
+  while (start > 0 && messages[start]?.role === 'tool') start--;
   return messages.slice(start);
 }
 

@@ -286,3 +286,49 @@ describe('run loop and events', () => {
     expect(resumed.toolExecutions).toHaveLength(1);
   });
 });
+
+describe('history', () => {
+  it('history.maxMessages sends the last N messages of the thread, never starting with an orphaned tool result', async () => {
+    const runner = new Runner();
+    const model = scripted((req) => {
+      const last = req.messages.at(-1)!;
+      return last.role === 'user' ? { toolCalls: [{ name: 'add', args: { a: 1, b: 1 } }] } : { text: 'ok' };
+    });
+    const agent = new Agent({
+      name: 'h',
+      model,
+      tools: [add],
+      instructions: 'be brief',
+      history: { maxMessages: 4 },
+    });
+    for (const m of ['one', 'two', 'three']) await runner.run(agent, { userMessage: m, threadId: 'th' });
+    for (const req of model.requests) {
+      expect(req.messages[0]).toEqual({ role: 'system', content: 'be brief' });
+      expect(req.messages.length).toBeLessThanOrEqual(5);
+      expect(req.messages[1]?.role).not.toBe('tool');
+    }
+    const last = model.requests.at(-1)!;
+    expect(last.messages.slice(1).map((m) => m.role)).toEqual(['assistant', 'user', 'assistant', 'tool']);
+    expect(model.requests.at(-2)!.messages.at(-1)).toEqual({ role: 'user', content: 'three' });
+  });
+
+  it('a window cut inside a tool batch keeps the assistant call with its results', async () => {
+    const { windowMessages } = await import('./execution.js');
+    const msgs = [
+      { role: 'user' as const, content: 'q' },
+      {
+        role: 'assistant' as const,
+        content: '',
+        toolCalls: [
+          { id: 'a', name: 't', args: {} },
+          { id: 'b', name: 't', args: {} },
+        ],
+      },
+      { role: 'tool' as const, toolCallId: 'a', name: 't', content: '1' },
+      { role: 'tool' as const, toolCallId: 'b', name: 't', content: '2' },
+    ];
+    expect(windowMessages(msgs, 1).map((m) => m.role)).toEqual(['assistant', 'tool', 'tool']);
+    expect(windowMessages(msgs, 3).map((m) => m.role)).toEqual(['assistant', 'tool', 'tool']);
+    expect(windowMessages(msgs, 10)).toBe(msgs);
+  });
+});
