@@ -52,8 +52,17 @@ export async function executeToolBody(
       );
     }
     let deferred: DeferOptions | undefined;
+    const c = opts.context;
+    // Spelled out rather than spread: this object is built for every tool call.
     const ctx: ToolContext = {
-      ...opts.context,
+      runId: c.runId,
+      threadId: c.threadId,
+      step: c.step,
+      toolCallId: c.toolCallId,
+      agentName: c.agentName,
+      agentPath: c.agentPath,
+      context: c.context,
+      metadata: c.metadata,
       signal,
       attempt,
       defer(d: DeferOptions): DeferredResult {

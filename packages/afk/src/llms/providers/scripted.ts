@@ -167,18 +167,26 @@ export function scripted(
 const CALL_PREFIX = newId('s').slice(2, 8);
 let callCounter = 0;
 
-// Message objects are shared between requests (the transcript only grows), so each one's size
-// is counted once: estimating usage stays O(new messages) per call, not O(thread).
-const charCache = new WeakMap<object, number>();
+// The transcript only grows and its message objects are shared between requests, so the running
+// total up to each message is remembered: estimating usage costs O(new messages) per call, not
+// O(thread). (A changed system prompt before a remembered message shifts the estimate slightly.)
+const cumulativeChars = new WeakMap<object, number>();
 function promptChars(req: LLMRequest): number {
-  let total = 0;
-  for (const m of req.messages) {
-    let n = charCache.get(m);
-    if (n === undefined) {
-      n = m.role === 'tool' || m.role === 'assistant' ? m.content.length : contentText(m.content).length;
-      charCache.set(m, n);
+  const msgs = req.messages;
+  let i = msgs.length - 1;
+  let base = 0;
+  for (; i >= 0; i--) {
+    const known = cumulativeChars.get(msgs[i]!);
+    if (known !== undefined) {
+      base = known;
+      break;
     }
-    total += n;
+  }
+  let total = base;
+  for (let j = i + 1; j < msgs.length; j++) {
+    const m = msgs[j]!;
+    total += m.role === 'tool' || m.role === 'assistant' ? m.content.length : contentText(m.content).length;
+    cumulativeChars.set(m, total);
   }
   return total;
 }
