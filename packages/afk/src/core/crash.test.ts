@@ -387,25 +387,30 @@ describe('random kills', () => {
   });
 });
 
+/** One side-effecting `charge` call (id 'ch'), then 'done'; `counts` records real executions. */
+function payAgent(amount: number) {
+  const counts = new Map<string, number>();
+  const charge = countingTools(counts).sideEffect(
+    'charge',
+    z.object({ amount: z.number() }),
+    (a) => `charged:${String(a.amount)}`,
+  );
+  const mk = () =>
+    new Agent({
+      name: 'pay',
+      model: scripted((req: LLMRequest) =>
+        toolResults(req) === 0
+          ? { toolCalls: [{ id: 'ch', name: 'charge', args: { amount } }] }
+          : { text: 'done' },
+      ),
+      tools: [charge],
+    });
+  return { counts, mk };
+}
+
 describe('unknown side effects by interaction mode', () => {
   it('headless: nobody can confirm, so the call is skipped (never re-run) and the model is told', async () => {
-    const counts = new Map<string, number>();
-    const t = countingTools(counts);
-    const charge = t.sideEffect(
-      'charge',
-      z.object({ amount: z.number() }),
-      (a) => `charged:${String(a.amount)}`,
-    );
-    const mk = () =>
-      new Agent({
-        name: 'pay',
-        model: scripted((req: LLMRequest) =>
-          toolResults(req) === 0
-            ? { toolCalls: [{ id: 'ch', name: 'charge', args: { amount: 7 } }] }
-            : { text: 'done' },
-        ),
-        tools: [charge],
-      });
+    const { counts, mk } = payAgent(7);
     const crash = new CrashStore({ onEventType: 'tool_completed' });
     const r = await new Runner({ store: crash }).run(mk(), { userMessage: 'x' });
     expect(r.state).toBe('failed');
@@ -423,23 +428,7 @@ describe('unknown side effects by interaction mode', () => {
 
 describe('a re-run approved after a crash is journaled again', () => {
   it('a second crash during the approved re-run asks again instead of re-running blindly', async () => {
-    const counts = new Map<string, number>();
-    const t = countingTools(counts);
-    const charge = t.sideEffect(
-      'charge',
-      z.object({ amount: z.number() }),
-      (a) => `charged:${String(a.amount)}`,
-    );
-    const mk = () =>
-      new Agent({
-        name: 'pay',
-        model: scripted((req: LLMRequest) =>
-          toolResults(req) === 0
-            ? { toolCalls: [{ id: 'ch', name: 'charge', args: { amount: 9 } }] }
-            : { text: 'done' },
-        ),
-        tools: [charge],
-      });
+    const { counts, mk } = payAgent(9);
     const external = { interactionMode: 'external' as const };
     // Crash 1: the tool ran, its result never became durable.
     const crash = new CrashStore({ onEventType: 'tool_completed' });
