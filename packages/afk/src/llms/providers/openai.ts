@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { AfkConfigError, AfkLLMError } from '../../errors/index.js';
 import { abortReason } from '../../internal/abort.js';
-import { toLLMError } from '../provider-error.js';
+import { credentialSecrets, toLLMError } from '../provider-error.js';
 import { chunksFromResponse } from '../stream-from-response.js';
 import type { LLMCallOptions, LLMClient, LLMRequest, LLMResponse, LLMStreamChunk } from '../types.js';
 import { ChatStreamAssembler, fromChatCompletion, toChatParams } from './openai-chat.js';
@@ -82,7 +82,11 @@ export function openai(options: OpenAIProviderOptions): LLMClient {
   };
   const fail = (e: unknown, signal: AbortSignal | undefined): never => {
     if (signal?.aborted) throw abortReason(signal);
-    throw toLLMError(e, { provider: providerId, model, secrets: [conn.apiKey] });
+    throw toLLMError(e, {
+      provider: providerId,
+      model,
+      secrets: credentialSecrets(conn.apiKey, conn.headers),
+    });
   };
   const check = (req: LLMRequest) => {
     if (req.tools?.length && !caps.toolCalling) {
