@@ -153,6 +153,13 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
     try {
       parameters = z.toJSONSchema(def.args, { unrepresentable: 'any' }) as JSONSchema;
       delete parameters.$schema;
+      if (parameters.type !== 'object') {
+        const got = typeof parameters.type === 'string' ? `type '${parameters.type}'` : 'no object type';
+        issues.push({
+          path: ['args'],
+          message: `must be an object schema such as z.object({...}) (providers take tool arguments as a JSON object); got ${got}`,
+        });
+      }
     } catch (e) {
       issues.push({ path: ['args'], message: `cannot be exported to JSON Schema: ${String(e)}` });
     }
