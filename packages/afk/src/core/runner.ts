@@ -21,13 +21,14 @@ import type { MemoryStore } from '../memory/types.js';
 import type { TelemetrySink } from '../telemetry/index.js';
 import type { Middleware } from '../tools/tool.js';
 import { type RunnerConfig, type RunnerConfigInput, RunnerConfigSchema } from './config.js';
-import { type ExecutionInit, RunExecution, type RunnerInternals } from './execution.js';
+import { RunExecution } from './execution.js';
 import type { InteractionProvider } from './interaction.js';
 import { loadRunState } from './load.js';
 import { createModelResolver } from './models.js';
 import { runAgentSync } from './run-sync.js';
+import type { ExecutionInit, RunnerInternals } from './run-types.js';
 import { type AgentStreamEvent, StreamHub } from './stream.js';
-import { statusOf } from './tool-gate.js';
+import { statusOf } from './tool-gate/approval.js';
 
 /** Options of `run`/`runStream`. */
 export interface RunOptions {
