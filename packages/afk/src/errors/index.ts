@@ -49,6 +49,7 @@ export type AfkErrorCode =
   | 'storage_blocked'
   | 'storage_version'
   | 'checkpoint_corrupt'
+  | 'log_corrupt'
   | 'row_corrupt'
   | 'run_leased'
   | 'side_effect_unknown'
