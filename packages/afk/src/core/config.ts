@@ -4,7 +4,9 @@ import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 /**
  * Runner configuration. Defaults: interactionMode 'headless', approvalFallback 'deny',
  * approvalTimeoutMs 300_000, sanitizeToolOutput true, toolOutputMaxChars 12_000,
- * redactKeys ['apiKey','authorization','password','secret','token'], debug false,
+ * redactKeys ['apiKey','authorization','password','secret','token','cookie','set-cookie','privateKey',
+ * 'clientSecret','accessToken','refreshToken'] (matched ignoring case and `-`/`_`/`.`/spaces, by
+ * containment: `x-api-key` matches `apiKey`; see `redact`), debug false,
  * snapshotEverySteps 10, leaseTtlMs 30_000, backgroundPolicy 'wait', backgroundMaxWaitMs 60_000,
  * unknownSideEffectPolicy 'ask', streamBufferLimit 10_000.
  *

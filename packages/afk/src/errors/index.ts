@@ -50,6 +50,7 @@ export type AfkErrorCode =
   | 'storage_version'
   | 'checkpoint_corrupt'
   | 'log_corrupt'
+  | 'storage_foreign'
   | 'row_corrupt'
   | 'run_leased'
   | 'side_effect_unknown'
