@@ -140,10 +140,10 @@ export function parseRunExport(data: unknown): RunExport {
     });
     if (events.length && events[0]?.type !== 'run_started')
       issues.push({ path: ['runs', i, 'events', 0, 'type'], message: 'a run log starts with run_started' });
-    if (events.length === entry.events.length && run.lastSeq !== events.length - 1)
+    if (run.lastSeq !== entry.events.length - 1)
       issues.push({
         path: ['runs', i, 'run', 'lastSeq'],
-        message: `the record says ${run.lastSeq} but the log has ${events.length} events (truncated?)`,
+        message: `the record says ${run.lastSeq} but the log has ${entry.events.length} events (truncated?)`,
       });
     runs.push({ run, events });
   });

@@ -1,6 +1,6 @@
 import type { JSONValue } from '../internal/json.js';
 import { toJSONValue } from '../internal/json.js';
-import { redact } from '../internal/redact.js';
+import { isRedactedKey, REDACTED, redact } from '../internal/redact.js';
 
 /** How payloads are shaped before they leave the store (exports, span attributes). */
 export interface PayloadOptions {
@@ -64,21 +64,24 @@ export function shapePayload(value: unknown, opts: PayloadOptions): JSONValue {
 /**
  * A whole record (an event, an approval, a run record) as it leaves the store: values under
  * redact keys replaced, content keys replaced by their sizes when content is excluded, long
- * strings cut. Ids and structure are kept, so the result still validates as the same record.
+ * strings cut. Ids and structure are kept, so the result still validates as the same record
+ * (token counts under `usage` are left alone: `inputTokens` contains "token", but is no secret).
  */
 export function shapeRecord<T>(value: T, opts: PayloadOptions): T {
-  const redacted = redact(toJSONValue(value), opts.redactKeys);
-  const walk = (v: JSONValue): JSONValue => {
+  const walk = (v: JSONValue, key: string | undefined): JSONValue => {
     if (typeof v === 'string') return truncate(redactJsonText(v, opts.redactKeys), opts.maxPayloadChars);
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
+    // Token counts (`usage.inputTokens`) are numbers the schemas need, not secrets.
+    if (key === 'usage') return v;
     const out: { [k: string]: JSONValue } = {};
     for (const [k, x] of Object.entries(v)) {
-      out[k] = !opts.includeContent && CONTENT_KEYS.has(k) && isContent(x) ? omitted(x) : walk(x);
+      if (isRedactedKey(k, opts.redactKeys)) out[k] = REDACTED;
+      else out[k] = !opts.includeContent && CONTENT_KEYS.has(k) && isContent(x) ? omitted(x) : walk(x, k);
     }
     return out;
   };
-  return walk(redacted) as unknown as T;
+  return walk(toJSONValue(value), undefined) as unknown as T;
 }
 
 /**
