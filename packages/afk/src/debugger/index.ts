@@ -5,6 +5,7 @@
 export { Debugger } from './debugger.js';
 export { alignSteps, diffLogs, summariseSteps } from './diff.js';
 export { parseRunExport, RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION } from './export.js';
+export { type LayoutOptions, layoutTimeline, type TimelineRow } from './layout.js';
 export { buildTimeline, findSpan, flattenSpans, type RunLogs } from './timeline.js';
 export {
   type DebuggerConfig,
