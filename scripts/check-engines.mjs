@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 
 const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8'));
 const parse = (v) => {
-  const [a = 0, b = 0, c = 0] = v.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const [a = 0, b = 0, c = 0] = v
+    .replace(/^v/, '')
+    .split('.')
+    .map((n) => Number.parseInt(n, 10) || 0);
   return [a, b, c];
 };
 const cmp = (x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
@@ -33,7 +36,11 @@ const comparator = (op, v, version) => {
 };
 export const satisfies = (version, range) =>
   range.split('||').some((alt) => {
-    const tokens = alt.trim().replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1').split(/\s+/).filter(Boolean);
+    const tokens = alt
+      .trim()
+      .replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1')
+      .split(/\s+/)
+      .filter(Boolean);
     return tokens.every((t) => {
       if (t === '*' || t === 'x') return true;
       const m = /^(>=|<=|>|<|\^|~|=)?v?([\d.x*]+)$/.exec(t);
@@ -48,7 +55,8 @@ const bad = [];
 for (const [path, entry] of Object.entries(lock.packages)) {
   const range = entry.engines?.node;
   if (!path || typeof range !== 'string') continue;
-  for (const t of targets) if (!satisfies(parse(t), range)) bad.push(`${path}@${entry.version}: node ${range} excludes ${t}`);
+  for (const t of targets)
+    if (!satisfies(parse(t), range)) bad.push(`${path}@${entry.version}: node ${range} excludes ${t}`);
 }
 if (bad.length) {
   console.error(`engines: ${bad.length} installed package(s) do not support Node ${targets.join(' / ')}:`);
