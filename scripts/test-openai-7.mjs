@@ -3,7 +3,7 @@
 // node_modules/.cache/openai-7 (reused while it still matches) and aliases `openai` to it
 // (vite.config.ts, AFK_OPENAI_SDK_DIR). Needs the npm registry on the first run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,17 +41,18 @@ if (!installed()?.startsWith('7.')) {
   );
 }
 if (!existsSync(sdk)) throw new Error(`openai 7.x did not install into ${dir}`);
-console.log(`provider tests against openai ${installed()} (${sdk})`);
+// The Node test files of afk/llms that drive the real `openai` client (they mention it).
+const llmsDir = `${root}packages/afk/src/llms`;
+const files = readdirSync(llmsDir, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.test.ts') && !f.endsWith('.browser.test.ts'))
+  .filter((f) => /openai/i.test(readFileSync(`${llmsDir}/${f}`, 'utf8')))
+  .map((f) => `packages/afk/src/llms/${f}`);
+if (files.length === 0) throw new Error('no afk/llms test file uses the openai client');
+console.log(`provider tests against openai ${installed()} (${sdk}): ${files.length} files`);
 execFileSync(
   'npx',
-  [
-    'vitest',
-    'run',
-    '--project',
-    'node',
-    'packages/afk/src/llms',
-    'packages/afk/test/openai-sdk-line.test.ts',
-  ],
+  ['vitest', 'run', '--project', 'node', ...files, 'packages/afk/test/openai-sdk-line.test.ts'],
   {
     cwd: root,
     stdio: 'inherit',
