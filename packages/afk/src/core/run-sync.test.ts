@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleAfk } from '../cli/test-fixtures/bundle.js';
+import { bundleAfk } from '../cli/test-support/bundle.js';
 import { InMemoryStore } from '../memory/in-memory.js';
 import { runAgentSync } from './run-sync.js';
 import { Runner } from './runner.js';
