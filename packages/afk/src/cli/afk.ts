@@ -3,8 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { isAfkError } from '../errors/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { resumeCommandMain } from './resume-command.js';
-import { runCommand } from './run-command.js';
 import type { CliIO } from './session.js';
 import { MAIN_USAGE, RESUME_USAGE, RUN_USAGE } from './usage.js';
 
@@ -56,9 +54,10 @@ export async function main(argv: string[], io: CliIO): Promise<ExitCode> {
     const [command, ...rest] = argv;
     switch (command) {
       case 'run':
-        return await runCommand(rest, io);
+        // Loaded on use: `afk --help` stays instant.
+        return await (await import('./run-command.js')).runCommand(rest, io);
       case 'resume':
-        return await resumeCommandMain(rest, io);
+        return await (await import('./resume-command.js')).resumeCommandMain(rest, io);
       case 'help':
       case undefined:
       case '-h':

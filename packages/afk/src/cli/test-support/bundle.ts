@@ -1,6 +1,6 @@
 // Builds the CLI, the runSync worker and the fixtures' library into `dir` (ESM, shared chunks),
 // the way the built package would ship them, for tests that spawn them as real processes/threads.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -19,9 +19,10 @@ export interface Bundle {
 export async function bundleAfk(dir: string): Promise<Bundle> {
   mkdirSync(dir, { recursive: true });
   await build({
+    // The package's layout (dist/cli/afk, package.json two levels up) so `--version` reads it.
     entryPoints: {
-      afk: here('../afk.ts'),
-      worker: here('../../core/run-sync-worker.ts'),
+      'dist/cli/afk': here('../afk.ts'),
+      'dist/core/run-sync-worker': here('../../core/run-sync-worker.ts'),
       'afk-lib': here('./afk-lib.ts'),
     },
     outdir: dir,
@@ -35,9 +36,10 @@ export async function bundleAfk(dir: string): Promise<Bundle> {
     external: ['afk/memory/postgres', '../memory/postgres/index.js', 'tsx', 'tsx/*'],
     logLevel: 'silent',
   });
+  copyFileSync(here('../../../package.json'), join(dir, 'package.json'));
   return {
-    cli: join(dir, 'afk.mjs'),
-    worker: pathToFileURL(join(dir, 'worker.mjs')).href,
+    cli: join(dir, 'dist', 'cli', 'afk.mjs'),
+    worker: pathToFileURL(join(dir, 'dist', 'core', 'run-sync-worker.mjs')).href,
     lib: join(dir, 'afk-lib.mjs'),
   };
 }
