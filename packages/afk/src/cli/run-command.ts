@@ -64,10 +64,14 @@ export async function runCommand(args: string[], io: CliIO): Promise<ExitCode> {
       ...(values.thread ? { threadId: values.thread } : {}),
       context,
     });
-    if (values.store !== undefined) {
-      recordOrigin(values.store, handle.runId, { module: resolve(modulePath), export: exportName });
-    }
-    const result = await session.drive(handle, store !== undefined);
+    const storeDir = values.store;
+    const result = await session.drive(
+      handle,
+      store !== undefined,
+      storeDir === undefined
+        ? undefined
+        : () => recordOrigin(storeDir, handle.runId, { module: resolve(modulePath), export: exportName }),
+    );
     return session.outcome(
       result,
       values.store === undefined ? undefined : resumeCommand(result.runId, values.store),

@@ -82,7 +82,7 @@ export class Session {
   }
 
   /** Drives a stream to its result, printing as it goes; Ctrl-C pauses (with a store) or cancels. */
-  async drive(handle: AgentStreamHandle, durable: boolean): Promise<AgentResult> {
+  async drive(handle: AgentStreamHandle, durable: boolean, onStarted?: () => void): Promise<AgentResult> {
     const t0 = Date.now();
     let interrupts = 0;
     const onSigint = () => {
@@ -101,7 +101,15 @@ export class Session {
     };
     process.on('SIGINT', onSigint);
     try {
-      for await (const ev of handle) this.view.event(ev);
+      let started = false;
+      for await (const ev of handle) {
+        if (!started) {
+          // The first event is stored: the store is open (and its directory initialised).
+          started = true;
+          onStarted?.();
+        }
+        this.view.event(ev);
+      }
       const result = await handle.result;
       this.view.finish(result, Date.now() - t0);
       return result;
