@@ -22,7 +22,7 @@ const afk = (args: string[], input = '') =>
   runCli(process.execPath, ['--import', tsxLoader, join(src, 'cli', 'afk.ts'), ...args], {
     cwd: dir,
     input,
-    timeoutMs: 60_000,
+    timeoutMs: 150_000,
   });
 const srcUrl = (p: string) => JSON.stringify(pathToFileURL(join(src, p)).href);
 

@@ -28,10 +28,36 @@ export const RESUME_OPTIONS = {
   reason: { type: 'string' },
 } as const satisfies Options;
 
+interface CommonFlags {
+  json?: boolean;
+  quiet?: boolean;
+  'no-color'?: boolean;
+  interactive?: boolean;
+  context?: string;
+  export?: string;
+  help?: boolean;
+}
+export interface RunFlags extends CommonFlags {
+  thread?: string;
+  store?: string;
+}
+export interface ResumeFlags extends CommonFlags {
+  store?: string;
+  module?: string;
+  approve?: boolean;
+  reject?: boolean;
+  reason?: string;
+}
+
 /** Flags anywhere, unknown flags refused: `util.parseArgs` in strict mode. */
-export function parseCommand<O extends Options>(command: string, args: string[], options: O) {
+export function parseCommand<F>(
+  command: string,
+  args: string[],
+  options: Options,
+): { values: F; positionals: string[] } {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: parsed.values as F, positionals: parsed.positionals };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new CliError(

@@ -1,7 +1,7 @@
 // `afk resume <run-id> --store <dir>`: decide the pending approvals, then continue the run.
 import type { ApprovalDecision } from '../events/records.js';
 import type { JSONValue } from '../internal/json.js';
-import { parseCommand, parseContext, RESUME_OPTIONS } from './args.js';
+import { parseCommand, parseContext, RESUME_OPTIONS, type ResumeFlags } from './args.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { askApproval } from './prompt.js';
 import { type CliIO, loadAgent, resumeCommand, Session } from './session.js';
@@ -9,7 +9,7 @@ import { findOrigin, openStore } from './store.js';
 import { RESUME_USAGE } from './usage.js';
 
 export async function resumeCommandMain(args: string[], io: CliIO): Promise<ExitCode> {
-  const { values, positionals } = parseCommand('resume', args, RESUME_OPTIONS);
+  const { values, positionals } = parseCommand<ResumeFlags>('resume', args, RESUME_OPTIONS);
   if (values.help) {
     io.stdout.write(RESUME_USAGE);
     return EXIT.ok;

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { JSONValue } from '../internal/json.js';
 import type { MemoryStore } from '../memory/types.js';
-import { parseCommand, parseContext, RUN_OPTIONS } from './args.js';
+import { parseCommand, parseContext, RUN_OPTIONS, type RunFlags } from './args.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { type CliIO, loadAgent, resumeCommand, Session } from './session.js';
 import { openStore, recordOrigin } from './store.js';
@@ -15,7 +15,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 export async function runCommand(args: string[], io: CliIO): Promise<ExitCode> {
-  const { values, positionals } = parseCommand('run', args, RUN_OPTIONS);
+  const { values, positionals } = parseCommand<RunFlags>('run', args, RUN_OPTIONS);
   if (values.help) {
     io.stdout.write(RUN_USAGE);
     return EXIT.ok;
