@@ -40,7 +40,7 @@ afterAll(() => {
 
 const view = { config: new Runner().config, customStore: false, customLlms: false };
 
-describe('runSync (Node)', () => {
+describe('runSync (Node)', { timeout: 60_000 }, () => {
   it('blocks the calling thread until the run ends, async tools included', () => {
     const file = fixture(
       'calc.mjs',
@@ -231,5 +231,5 @@ describe('runSync (Node)', () => {
     writeFileSync(fifo, 'released\n');
     expect(await exited).toBe(0);
     expect(out).toContain('result released');
-  }, 30_000);
+  });
 });
