@@ -1,3 +1,5 @@
+export type { MCPToolsOptions } from './client.js';
+export { connectMCP, MCPConnection, MCPToolsOptionsSchema, mcpTools } from './client.js';
 export type { HttpGuardOptions, ServerAuth } from './http-guard.js';
 export { ServerAuthSchema } from './http-guard.js';
 export type { ListenOptions, NodeListener } from './node-http.js';
