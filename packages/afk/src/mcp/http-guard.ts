@@ -107,9 +107,14 @@ async function authorized(req: Request, auth: ServerAuth): Promise<boolean> {
 /**
  * Checks a request before any protocol code sees it: Origin (DNS rebinding and cross-site calls),
  * the declared body size, then auth; without auth, only loopback hosts (or `allowedHosts`).
+ * `public` requests (an A2A agent card) skip auth and the host check.
  * Returns the refusal, or undefined to go on. CORS preflights are answered here when configured.
  */
-export async function guardRequest(req: Request, opts: HttpGuardOptions): Promise<Response | undefined> {
+export async function guardRequest(
+  req: Request,
+  opts: HttpGuardOptions,
+  access: 'private' | 'public' = 'private',
+): Promise<Response | undefined> {
   const origin = req.headers.get('origin');
   const corsOrigins = opts.cors?.origins ?? [];
   if (origin !== null && !(opts.allowedOrigins ?? []).includes(origin) && !corsOrigins.includes(origin)) {
@@ -124,6 +129,7 @@ export async function guardRequest(req: Request, opts: HttpGuardOptions): Promis
   if (Number.isFinite(declared) && declared > max) {
     return jsonError(413, `Payload too large: over ${max} bytes`);
   }
+  if (access === 'public') return undefined;
   if (opts.auth) {
     if (!(await authorized(req, opts.auth))) {
       return jsonError(401, 'Unauthorized: missing or invalid credentials', {
