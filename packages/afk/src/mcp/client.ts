@@ -35,6 +35,8 @@ export interface MCPToolsOptions {
   signal?: AbortSignal;
   /** JSON Schema validator for tool args (default: the SDK's Ajv provider). */
   validator?: jsonSchemaValidator;
+  /** The fetch used for HTTP (default: global `fetch`); e.g. `(u, i) => server.handle(new Request(u, i))` in-page. */
+  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
 }
 
 /** Zod schema of `MCPToolsOptions`. */
@@ -56,6 +58,9 @@ export const MCPToolsOptionsSchema = z
       .union([z.boolean(), z.custom<(n: string, a: unknown) => boolean>((v) => typeof v === 'function')])
       .optional(),
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
+    fetch: z
+      .custom<(u: string | URL, i?: RequestInit) => Promise<Response>>((v) => typeof v === 'function')
+      .optional(),
     validator: z
       .custom<jsonSchemaValidator>((v) => typeof (v as jsonSchemaValidator)?.getValidator === 'function')
       .optional(),
@@ -170,6 +175,7 @@ async function transportFor(opts: MCPToolsOptions): Promise<Transport> {
   if (opts.url !== undefined) {
     return new StreamableHTTPClientTransport(new URL(String(opts.url)), {
       requestInit: { headers: { ...(opts.headers ?? {}) } },
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
   }
   const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
