@@ -237,7 +237,20 @@ describe('A2AServer with the official A2A client (behaviour 59)', () => {
     expect(big.status).toBe(413);
     const origin = await rpc(`${url}/`, '{}', { origin: 'https://evil.example' });
     expect(origin.status).toBe(403);
+    const getTask = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'GetTask', params: { id: 'missing' } });
+    // 1,000 requests in waves of 200 concurrent connections.
+    const flood: number[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      const batch = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          i % 2 ? rpc(`${url}/`, getTask) : rpc(`${url}/`, '{oops'),
+        ).map((p) => p.then(async (r) => (await r.json()).error?.code as number)),
+      );
+      flood.push(...batch);
+    }
+    expect(flood.filter((c) => c === -32700)).toHaveLength(500);
+    expect(flood.filter((c) => typeof c === 'number' && c !== -32700)).toHaveLength(500);
     const client = await officialClient(url);
     expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('still here');
-  });
+  }, 90_000);
 });

@@ -38,9 +38,14 @@ export async function serveFetch(
   const server = createServer((req, res) => {
     void bridge(handler, req, res);
   });
+  // Idle keep-alive sockets stay open long enough that a busy client reusing one does not race
+  // the server closing it (Node's 5 s default loses that race under load).
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
+    // A deep accept queue, so a burst of connections is served rather than reset.
+    server.listen({ port: opts.port ?? 0, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

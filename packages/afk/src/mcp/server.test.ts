@@ -178,14 +178,19 @@ describe('MCPServer with the official MCP client (behaviour 57)', () => {
     expect(evil.status).toBe(403);
 
     const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
-    const statuses = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => (i % 2 ? rpc(url, list) : rpc(url, '{broken'))).map((p) =>
-        p.then(async (r) => {
-          await r.text();
-          return r.status;
-        }),
-      ),
-    );
+    // 1,000 requests in waves of 200 concurrent connections.
+    const statuses: number[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      const batch = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => (i % 2 ? rpc(url, list) : rpc(url, '{broken'))).map((p) =>
+          p.then(async (r) => {
+            await r.text();
+            return r.status;
+          }),
+        ),
+      );
+      statuses.push(...batch);
+    }
     expect(statuses.filter((s) => s === 200)).toHaveLength(500);
     expect(statuses.filter((s) => s === 400)).toHaveLength(500);
     const client = await connect(url);
@@ -290,6 +295,46 @@ describe('MCPServer approvals', () => {
     expect(rejected.isError).toBe(true);
     expect(JSON.stringify(rejected.content)).toContain('too much');
     expect(ran).toBe(1);
+  });
+
+  it('the agent tool answers awaiting approval, then continues the paused run by runId', async () => {
+    let ran = 0;
+    const guarded = tool({
+      ...wireDef(),
+      run: ({ amount }: { amount: number }) => `sent ${amount} (#${++ran})`,
+    });
+    const model = scripted((req) => {
+      const last = req.messages.at(-1);
+      if (last?.role === 'tool') return { text: `Done: ${last.content}` };
+      return { toolCalls: [{ name: 'wire', args: { amount: 9 } }] };
+    });
+    const agent = new Agent({ name: 'banker', model, tools: [guarded] });
+    const runner = new Runner({ config: { interactionMode: 'external' } });
+    const url = await serve(new MCPServer({ name: 'bank', version: '1.0.0', agent, runner }));
+    const client = await connect(url);
+    const first = await client.callTool({ name: 'banker', arguments: { message: 'pay 9' } });
+    const pending = first.structuredContent as {
+      status: string;
+      runId: string;
+      threadId: string;
+      approvalIds: string[];
+    };
+    expect(pending.status).toBe('awaiting_approval');
+    expect(ran).toBe(0);
+    const early = await client.callTool({
+      name: 'banker',
+      arguments: { runId: pending.runId, threadId: pending.threadId },
+    });
+    expect((early.structuredContent as { status: string }).status).toBe('awaiting_approval');
+    await runner.decideApproval({ approvalId: pending.approvalIds[0]!, decision: { kind: 'approve' } });
+    const done = await client.callTool({
+      name: 'banker',
+      arguments: { runId: pending.runId, threadId: pending.threadId },
+    });
+    expect(done.content).toEqual([{ type: 'text', text: 'Done: sent 9 (#1)' }]);
+    expect(ran).toBe(1);
+    const bad = await client.callTool({ name: 'banker', arguments: {} });
+    expect(bad.isError).toBe(true);
   });
 
   it('in headless mode the runner denies', async () => {
