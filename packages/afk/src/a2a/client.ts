@@ -3,6 +3,7 @@ import {
   type Client,
   ClientFactory,
   ClientFactoryOptions,
+  DefaultAgentCardResolver,
   JsonRpcTransportFactory,
 } from '@a2a-js/sdk/client';
 import { z } from 'zod';
@@ -22,6 +23,8 @@ export interface A2AClientOptions {
   auth?: A2AClientAuth;
   /** Extra headers on every request (never stored or logged). */
   headers?: Record<string, string>;
+  /** The fetch used (default: global `fetch`); e.g. `(u, i) => server.handle(new Request(u, i))` in-page. */
+  fetch?: typeof fetch;
 }
 
 export const A2AClientOptionsSchema = z
@@ -32,6 +35,7 @@ export const A2AClientOptionsSchema = z
       .strict()
       .optional(),
     headers: z.record(z.string(), z.string()).optional(),
+    fetch: z.custom<typeof fetch>((v) => typeof v === 'function').optional(),
   })
   .strict();
 
@@ -62,6 +66,7 @@ export class A2AClient {
   readonly url: string;
   private readonly headers: Record<string, string>;
   private sdk: Promise<Client> | undefined;
+  private readonly fetchFn: typeof fetch | undefined;
 
   constructor(options: A2AClientOptions) {
     const parsed = A2AClientOptionsSchema.safeParse(options);
@@ -73,6 +78,7 @@ export class A2AClient {
     }
     this.url = String(options.url);
     this.headers = { ...(options.headers ?? {}) };
+    this.fetchFn = options.fetch;
     if (options.auth?.bearerToken) this.headers.authorization = `Bearer ${options.auth.bearerToken}`;
     if (options.auth?.apiKey) this.headers['x-api-key'] = options.auth.apiKey;
   }
@@ -81,14 +87,19 @@ export class A2AClient {
   client(): Promise<Client> {
     if (!this.sdk) {
       const headers = this.headers;
+      const base = this.fetchFn ?? ((input, init) => fetch(input, init));
       const fetchImpl: typeof fetch = (input, init) => {
-        const h = new Headers(init?.headers);
+        const h = new Headers(input instanceof Request ? input.headers : undefined);
+        new Headers(init?.headers).forEach((v, k) => {
+          h.set(k, v);
+        });
         for (const [k, v] of Object.entries(headers)) h.set(k, v);
-        return fetch(input, { ...init, headers: h });
+        return base(input, { ...init, headers: h });
       };
       const factory = new ClientFactory(
         ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
           transports: [new JsonRpcTransportFactory({ fetchImpl })],
+          cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
         }),
       );
       this.sdk = factory.createFromUrl(this.url).catch((e: unknown) => {

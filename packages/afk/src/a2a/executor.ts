@@ -17,7 +17,6 @@ interface TaskRun {
   handle: AgentStreamHandle | undefined;
   /** The run is paused for approval: the next message on the task decides. */
   paused: boolean;
-  cancelled: boolean;
 }
 
 const MAX_TASKS = 10_000;
@@ -97,7 +96,6 @@ export class AfkAgentExecutor implements AgentExecutor {
         contextId,
         handle,
         paused: false,
-        cancelled: false,
       };
       this.remember(taskId, run);
       status(TaskState.TASK_STATE_WORKING);
@@ -121,7 +119,6 @@ export class AfkAgentExecutor implements AgentExecutor {
 
   cancelTask = async (taskId: string, bus: ExecutionEventBus): Promise<void> => {
     const run = this.runs.get(taskId);
-    if (run) run.cancelled = true;
     if (run?.handle) {
       // The executing `execute` publishes the final `canceled` state when the run ends.
       run.handle.cancel();

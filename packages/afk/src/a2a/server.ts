@@ -88,7 +88,8 @@ function rpcError(status: number, error: { code: number; message: string }, id: 
  */
 export class A2AServer {
   private card: AgentCard;
-  private readonly fixedUrl: boolean;
+  /** The card's interface URL is known (given, or set by `listen` or the first request). */
+  private urlKnown: boolean;
   private readonly opts: A2AServerOptions;
   private readonly rpc: JsonRpcTransportHandler;
   private readonly path: string;
@@ -103,7 +104,7 @@ export class A2AServer {
     }
     this.opts = options;
     this.path = options.path ?? '/';
-    this.fixedUrl = options.card.url !== undefined;
+    this.urlKnown = options.card.url !== undefined;
     this.card = completeCard(options.card, options.card.url ?? `http://127.0.0.1${this.path}`, options.auth);
     const runner = options.runner ?? new Runner();
     const handler = new DefaultRequestHandler(
@@ -138,20 +139,20 @@ export class A2AServer {
       this.opts.auth !== undefined,
       'A2AServer',
     );
-    if (!this.fixedUrl) this.setUrl(`${listener.url}${this.path}`);
+    if (this.opts.card.url === undefined) this.setUrl(`${listener.url}${this.path}`);
     return listener;
   }
 
   private setUrl(url: string): void {
     this.card = completeCard(this.opts.card, url, this.opts.auth);
+    this.urlKnown = true;
   }
 
   private async route(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname === `/${AGENT_CARD_PATH}` || url.pathname === AGENT_CARD_PATH) {
+    if (url.pathname === `/${AGENT_CARD_PATH}`) {
       if (request.method !== 'GET') return new Response(null, { status: 405, headers: { allow: 'GET' } });
-      if (!this.fixedUrl && this.card.supportedInterfaces[0]?.url.startsWith('http://127.0.0.1/'))
-        this.setUrl(`${url.origin}${this.path}`);
+      if (!this.urlKnown) this.setUrl(`${url.origin}${this.path}`);
       return new Response(JSON.stringify(this.card), {
         status: 200,
         headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
