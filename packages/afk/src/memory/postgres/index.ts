@@ -8,7 +8,7 @@ export {
   type PostgresStoreOptions,
   PostgresStoreOptionsSchema,
 } from './options.js';
-export { PgDriver, type PgClientLike, type PgPoolLike } from './pg-driver.js';
+export { PgDriver, type PgPoolLike } from './pg-driver.js';
 export { PGliteDriver, type PGliteLike, type PGliteQueryableLike } from './pglite-driver.js';
 export { PostgresStore } from './postgres-store.js';
 export { migrate, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, type PostgresMigration } from './schema.js';

@@ -1,7 +1,7 @@
 import type { SqlDriver, SqlQueryable, SqlResult } from './driver.js';
 
 /** The part of a node-postgres `PoolClient` the adapter uses. */
-export interface PgClientLike {
+interface PgClientLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   release(destroy?: boolean | Error): void;
   on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): unknown;
@@ -12,7 +12,8 @@ export interface PgClientLike {
 /** The part of a node-postgres `Pool` the adapter uses (a `pg.Pool` fits). */
 export interface PgPoolLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
-  connect(): Promise<PgClientLike>;
+  /** Resolves to a `pg.PoolClient`. */
+  connect(): Promise<unknown>;
   end(): Promise<void>;
 }
 
@@ -47,7 +48,7 @@ export class PgDriver implements SqlDriver {
   }
 
   async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = (await this.pool.connect()) as PgClientLike;
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -67,7 +68,7 @@ export class PgDriver implements SqlDriver {
   }
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
-    const client = await this.pool.connect();
+    const client = (await this.pool.connect()) as PgClientLike;
     client.on('notification', (msg) => {
       if (msg.channel === channel) onPayload(msg.payload ?? '');
     });
