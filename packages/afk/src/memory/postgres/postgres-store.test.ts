@@ -1,0 +1,121 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ev, evs, rejectsWith, runRecord } from '../store-contract.js';
+import type { StoreChange } from '../types.js';
+import { PostgresStore } from './postgres-store.js';
+import { uniqueSchema } from './test-support/harness.js';
+import { type PgServer, startPostgresServer } from './test-support/pg-server.js';
+
+// Behaviour beyond the shared contract that needs two connections to one real server.
+let server: PgServer;
+const open: PostgresStore[] = [];
+
+beforeAll(async () => {
+  server = await startPostgresServer();
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Two stores on one schema with separate pools: two processes, as far as the database can tell. */
+async function pair(): Promise<[PostgresStore, PostgresStore]> {
+  const schema = uniqueSchema('two');
+  const a = new PostgresStore({ connectionString: server.connectionString(), schema, max: 4 });
+  const b = new PostgresStore({ connectionString: server.connectionString(), schema, max: 4 });
+  open.push(a, b);
+  // Both migrate the fresh schema at once: the advisory lock makes that one migration.
+  await Promise.all([a.open(), b.open()]);
+  return [a, b];
+}
+
+describe('PostgresStore on a PostgreSQL server', () => {
+  it('lets exactly one of several concurrent writers append each seq of a run', async () => {
+    const [a, b] = await pair();
+    for (let seq = 0; seq < 8; seq++) {
+      const writers = [a, b, a, b].map((s) => s.write({ events: [ev('r1', seq)] }));
+      const settled = await Promise.allSettled(writers);
+      expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of settled) {
+        if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('storage_error');
+      }
+    }
+    expect((await b.readEvents('r1')).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('gives a run lease to exactly one of several racing owners', async () => {
+    const [a, b] = await pair();
+    const got = await Promise.all([
+      a.acquireLease('r1', 'owner-a', 60_000),
+      b.acquireLease('r1', 'owner-b', 60_000),
+      a.acquireLease('r1', 'owner-a2', 60_000),
+      b.acquireLease('r1', 'owner-b2', 60_000),
+    ]);
+    const winners = got.filter((l) => l !== undefined);
+    expect(winners).toHaveLength(1);
+    // The loser's owners stay refused while the winner's lease is live.
+    expect(await b.acquireLease('r1', 'owner-late', 60_000)).toBeUndefined();
+    await winners[0]!.release();
+    expect((await b.acquireLease('r1', 'owner-late', 60_000))?.owner).toBe('owner-late');
+  });
+
+  it("watch hears another store's commits through LISTEN/NOTIFY, and its own only once", async () => {
+    const [a, b] = await pair();
+    const seenByB: StoreChange[] = [];
+    let wake: (() => void) | undefined;
+    b.watch('all', (c) => {
+      seenByB.push(c);
+      wake?.();
+    });
+    await b.listening();
+    const until = (pred: () => boolean) =>
+      new Promise<void>((resolve) => {
+        if (pred()) return resolve();
+        wake = () => {
+          if (pred()) resolve();
+        };
+      });
+    await a.write({ events: evs('r1', 0, 2), run: runRecord('r1', { lastSeq: 2 }) });
+    await until(() => seenByB.length >= 2);
+    expect(seenByB).toEqual([
+      { runId: 'r1', lastSeq: 2, kind: 'events' },
+      { runId: 'r1', lastSeq: 2, kind: 'run' },
+    ]);
+    await b.write({ events: [ev('own', 0)] });
+    expect(seenByB.at(-1)).toEqual({ runId: 'own', lastSeq: 0, kind: 'events' });
+    // NOTIFYs arrive in commit order: once a's later write is heard, b's own echo would have been.
+    await a.write({ events: [ev('r1', 3)] });
+    await until(() => seenByB.some((c) => c.runId === 'r1' && c.lastSeq === 3));
+    expect(seenByB.filter((c) => c.runId === 'own')).toHaveLength(1);
+    // A refused batch notifies nobody.
+    const before = seenByB.length;
+    await rejectsWith(a.write({ events: [ev('r1', 9)] }), 'storage_error');
+    await a.write({ events: [ev('r2', 0)] });
+    await until(() => seenByB.some((c) => c.runId === 'r2'));
+    expect(seenByB.slice(before)).toEqual([{ runId: 'r2', lastSeq: 0, kind: 'events' }]);
+  });
+
+  it('leaves a pool it was given open, and ends a pool it created', async () => {
+    const pool = new pg.Pool({ connectionString: server.connectionString(), max: 2 });
+    try {
+      const store = new PostgresStore({ pool, schema: uniqueSchema('pool') });
+      await store.write({ events: [ev('r1', 0)], durability: 'relaxed' });
+      await store.close();
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('reports an unreachable server as storage_error on use, not at construction', async () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const store = new PostgresStore({ connectionString: 'postgresql://postgres@127.0.0.1:1/postgres' });
+    open.push(store);
+    const e = await rejectsWith(store.getRun('r1'), 'storage_error');
+    expect(e.message).toMatch(/open failed/);
+  });
+});
