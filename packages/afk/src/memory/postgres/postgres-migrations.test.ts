@@ -27,9 +27,7 @@ const versions = async (schema: string) =>
 
 describe('PostgresStore schema migrations', () => {
   it('is append-only with consecutive versions', () => {
-    expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(
-      POSTGRES_MIGRATIONS.map((_, i) => i + 1),
-    );
+    expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
     expect(POSTGRES_SCHEMA_VERSION).toBe(2);
   });
 
@@ -67,9 +65,7 @@ describe('PostgresStore schema migrations', () => {
       await store.open();
       expect((await versions(schema)).map((r) => r.version)).toEqual([1, 2]);
       // v2 backfilled updated_at from the record, or from started_at for a row without one.
-      const cols = await pool.query(
-        `SELECT run_id, updated_at FROM "${schema}".afk_runs ORDER BY run_id`,
-      );
+      const cols = await pool.query(`SELECT run_id, updated_at FROM "${schema}".afk_runs ORDER BY run_id`);
       expect(cols.rows).toEqual([
         { run_id: 'bad', updated_at: T0 },
         { run_id: 'r1', updated_at: T0 + 50 },

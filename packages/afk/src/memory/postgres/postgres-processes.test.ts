@@ -29,50 +29,66 @@ afterAll(async () => {
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
 describe('PostgresStore across processes', () => {
-  it('PGlite: a run paused for approval in one process is decided and resumed in another', async () => {
-    const dataDir = await freshPGliteDir();
-    cleanup.push(dataDir);
-    const countFile = join(work, 'approval-count');
-    const env = { AFK_STORE: 'pglite', AFK_DATA_DIR: dataDir, AFK_COUNT_FILE: countFile };
-    // PGlite allows one process per data directory: process 1 pauses and exits, then process 2.
-    const first = await startChild('approval-start', [], env).result;
-    expect(first).toMatchObject({ state: 'interrupted', count: 0 });
-    const approvals = first.approvals as Array<{ id: string; toolName: string; status: string }>;
-    expect(approvals).toEqual([expect.objectContaining({ toolName: 'send_email', status: 'pending' })]);
-    const second = await startChild(
-      'approval-finish',
-      [approvals[0]!.id, String(first.runId), String(first.threadId)],
-      env,
-    ).result;
-    expect(second).toMatchObject({ state: 'completed', finalText: 'mail sent', count: 1 });
-    expect(second.approval).toMatchObject({ id: approvals[0]!.id, status: 'approved' });
-    expect(lines(countFile)).toEqual(['send_email a@b.c']);
-  }, TEST_MS);
+  it(
+    'PGlite: a run paused for approval in one process is decided and resumed in another',
+    async () => {
+      const dataDir = await freshPGliteDir();
+      cleanup.push(dataDir);
+      const countFile = join(work, 'approval-count');
+      const env = { AFK_STORE: 'pglite', AFK_DATA_DIR: dataDir, AFK_COUNT_FILE: countFile };
+      // PGlite allows one process per data directory: process 1 pauses and exits, then process 2.
+      const first = await startChild('approval-start', [], env).result;
+      expect(first).toMatchObject({ state: 'interrupted', count: 0 });
+      const approvals = first.approvals as Array<{ id: string; toolName: string; status: string }>;
+      expect(approvals).toEqual([expect.objectContaining({ toolName: 'send_email', status: 'pending' })]);
+      const second = await startChild(
+        'approval-finish',
+        [approvals[0]!.id, String(first.runId), String(first.threadId)],
+        env,
+      ).result;
+      expect(second).toMatchObject({ state: 'completed', finalText: 'mail sent', count: 1 });
+      expect(second.approval).toMatchObject({ id: approvals[0]!.id, status: 'approved' });
+      expect(lines(countFile)).toEqual(['send_email a@b.c']);
+    },
+    TEST_MS,
+  );
 
-  it('server: a process killed mid-tool is resumed by another, and the side effect is not repeated', async () => {
-    const countFile = join(work, 'crash-count');
-    const marker = join(work, 'crash-marker');
-    const env = {
-      AFK_STORE: 'pg',
-      AFK_PG_URL: server.connectionString(),
-      AFK_PG_SCHEMA: uniqueSchema('proc'),
-      AFK_COUNT_FILE: countFile,
-    };
-    const victim = startChild('crash-start', [marker], env);
-    await whenFileExists(marker, 55_000);
-    // The charge happened and the tool is still running: kill the process without any cleanup.
-    victim.proc.kill('SIGKILL');
-    await expect(victim.result).rejects.toThrow(/SIGKILL/);
-    expect(lines(countFile)).toEqual(['charge 5']);
-    const { runId, threadId } = JSON.parse(readFileSync(marker, 'utf8')) as { runId: string; threadId: string };
+  it(
+    'server: a process killed mid-tool is resumed by another, and the side effect is not repeated',
+    async () => {
+      const countFile = join(work, 'crash-count');
+      const marker = join(work, 'crash-marker');
+      const env = {
+        AFK_STORE: 'pg',
+        AFK_PG_URL: server.connectionString(),
+        AFK_PG_SCHEMA: uniqueSchema('proc'),
+        AFK_COUNT_FILE: countFile,
+      };
+      const victim = startChild('crash-start', [marker], env);
+      await whenFileExists(marker, 55_000);
+      // The charge happened and the tool is still running: kill the process without any cleanup.
+      victim.proc.kill('SIGKILL');
+      await expect(victim.result).rejects.toThrow(/SIGKILL/);
+      expect(lines(countFile)).toEqual(['charge 5']);
+      const { runId, threadId } = JSON.parse(readFileSync(marker, 'utf8')) as {
+        runId: string;
+        threadId: string;
+      };
 
-    // The dead owner's lease expires (leaseTtlMs 1 s), the new process takes over, cannot know
-    // whether the charge happened, and asks instead of charging again.
-    const rescuer = await startChild('crash-resume', [runId, threadId], env).result;
-    expect(rescuer).toMatchObject({ paused: 'interrupted', state: 'completed', finalText: 'charged', count: 1 });
-    expect(rescuer.asked).toEqual([
-      expect.objectContaining({ toolName: 'charge', toolCallId: 'call-1', status: 'pending' }),
-    ]);
-    expect(lines(countFile)).toEqual(['charge 5']);
-  }, TEST_MS);
+      // The dead owner's lease expires (leaseTtlMs 1 s), the new process takes over, cannot know
+      // whether the charge happened, and asks instead of charging again.
+      const rescuer = await startChild('crash-resume', [runId, threadId], env).result;
+      expect(rescuer).toMatchObject({
+        paused: 'interrupted',
+        state: 'completed',
+        finalText: 'charged',
+        count: 1,
+      });
+      expect(rescuer.asked).toEqual([
+        expect.objectContaining({ toolName: 'charge', toolCallId: 'call-1', status: 'pending' }),
+      ]);
+      expect(lines(countFile)).toEqual(['charge 5']);
+    },
+    TEST_MS,
+  );
 });

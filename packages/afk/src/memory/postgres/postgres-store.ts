@@ -1,6 +1,6 @@
 import {
-  type AfkError,
   AfkConfigError,
+  type AfkError,
   AfkStorageError,
   formatIssues,
   fromZodIssues,
@@ -41,7 +41,11 @@ import { migrate, quoteIdent } from './schema.js';
 import { toSqlStorageError } from './sql-errors.js';
 import { compactRun, putEvalReport, writeBatch } from './writes.js';
 
-function parseOptions<T>(schema: { safeParse(v: unknown): { success: boolean } }, v: unknown, what: string): T {
+function parseOptions<T>(
+  schema: { safeParse(v: unknown): { success: boolean } },
+  v: unknown,
+  what: string,
+): T {
   const r = schema.safeParse(v) as
     | { success: true; data: T }
     | { success: false; error: { issues: Parameters<typeof fromZodIssues>[0] } };
@@ -126,9 +130,7 @@ export class PostgresStore implements MemoryStore {
       'PostgresStore.embedded',
     );
     const { dataDir, pglite } = o;
-    const driver = pglite
-      ? async () => new PGliteDriver(pglite, false)
-      : async () => openPGlite(dataDir!);
+    const driver = pglite ? async () => new PGliteDriver(pglite, false) : async () => openPGlite(dataDir!);
     return new PostgresStore({ driver, schema: o.schema, ...(o.onError ? { onError: o.onError } : {}) });
   }
 
@@ -270,7 +272,10 @@ export class PostgresStore implements MemoryStore {
     if (this.closedError) return;
     await this.leases.releaseAll().catch(() => undefined);
     if (this.closedError) return;
-    this.closedError = new AfkStorageError('storage_closed', `PostgresStore (schema ${this.schema}) is closed`);
+    this.closedError = new AfkStorageError(
+      'storage_closed',
+      `PostgresStore (schema ${this.schema}) is closed`,
+    );
     this.hub.clear();
     await this.listenP?.catch(() => undefined);
     await this.unlisten?.().catch(() => undefined);

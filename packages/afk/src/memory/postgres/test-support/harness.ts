@@ -11,7 +11,10 @@ export function uniqueSchema(prefix = 't'): string {
 }
 
 /** A contract harness around a store on `schema`, with raw access through `raw`. */
-export function postgresHarness(store: PostgresStore, raw: SqlQueryable): StoreHarness & { store: PostgresStore } {
+export function postgresHarness(
+  store: PostgresStore,
+  raw: SqlQueryable,
+): StoreHarness & { store: PostgresStore } {
   return {
     store,
     putRaw: async (table, row) => {

@@ -1,5 +1,15 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +56,56 @@ function freePort(): Promise<number> {
   });
 }
 
+type Cmd = (file: string, args: string[]) => readonly [string, readonly string[]];
+
 /**
- * Starts a throwaway PostgreSQL server: `initdb` into a temp directory, `pg_ctl start` on a free
+ * Puts a fresh cluster in `data`: a copy (`cp -a`, owner and modes kept) of a template made
+ * once per machine, binaries and user by `initdb` (seconds) into a temp directory renamed into
+ * place, so concurrent test files never see a half-made one.
+ */
+async function copyTemplate(bin: string, cmd: Cmd, who: string, data: string): Promise<void> {
+  const version = (await run(join(bin, 'initdb'), ['--version'])).stdout.replace(/[^0-9.]/g, '');
+  const template = join(tmpdir(), `afk-pg-template-${version}-${who}`);
+  if (!existsSync(join(template, 'data', 'PG_VERSION'))) {
+    const build = mkdtempSync(join(tmpdir(), 'afk-pg-build-'));
+    if (who === 'root') chownToPostgres(build);
+    const [initCmd, initArgs] = cmd('initdb', [
+      '-D',
+      join(build, 'data'),
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+    ]);
+    await run(initCmd, [...initArgs], { timeout: 60_000 });
+    try {
+      renameSync(build, template);
+    } catch {
+      rmSync(build, { recursive: true, force: true }); // another test file made it first
+    }
+  }
+  await run('cp', ['-a', join(template, 'data'), data], { timeout: 30_000 });
+}
+
+function chownToPostgres(...paths: string[]): void {
+  const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (id.status !== 0)
+    throw new Error('running as root but there is no `postgres` user to run PostgreSQL as');
+  for (const p of paths) {
+    chownSync(p, Number(id.stdout.trim()), Number(gid.stdout.trim()));
+    chmodSync(p, 0o700);
+  }
+}
+
+/**
+ * Starts a throwaway PostgreSQL server: a fresh cluster (`initdb`, via a per-machine template) in a
+ * temp directory, `pg_ctl start` on a free
  * loopback port (socket in the temp directory), then waits (bounded) until `pg_isready` says it
  * accepts connections. PostgreSQL refuses to run as root, so as root the commands run as the
  * `postgres` user (`runuser -u postgres --`) on a directory chowned to it. Durability settings
@@ -70,30 +128,8 @@ export async function startPostgresServer(opts: { readyTimeoutMs?: number } = {}
     asRoot
       ? (['runuser', ['-u', 'postgres', '--', join(bin, file), ...args]] as const)
       : ([join(bin, file), args] as const);
-  if (asRoot) {
-    const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    if (id.status !== 0) throw new Error('running as root but there is no `postgres` user to run PostgreSQL as');
-    const uid = Number(id.stdout.trim());
-    const g = Number(gid.stdout.trim());
-    chownSync(dir, uid, g);
-    chownSync(sock, uid, g);
-    chmodSync(dir, 0o700);
-  }
-  const [initCmd, initArgs] = cmd('initdb', [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '-A',
-    'trust',
-    '-E',
-    'UTF8',
-    '--locale=C',
-    '--no-sync',
-    '--no-instructions',
-  ]);
-  await run(initCmd, [...initArgs], { timeout: 60_000 });
+  if (asRoot) chownToPostgres(dir, sock);
+  await copyTemplate(bin, cmd, asRoot ? 'root' : String(process.getuid?.() ?? 'user'), data);
   const port = await freePort();
   const serverOpts = `-k ${sock} -h 127.0.0.1 -p ${port} -c fsync=off -c full_page_writes=off -c max_connections=60`;
   const log = join(dir, 'server.log');

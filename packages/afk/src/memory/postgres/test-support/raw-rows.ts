@@ -9,7 +9,14 @@ import type { SqlQueryable } from '../driver.js';
 type Col = [column: string, field: string, type: 'text' | 'number'];
 
 const TABLES: Record<string, { table: string; keys: Col[]; cols: Col[] }> = {
-  events: { table: 'afk_events', keys: [['run_id', 'runId', 'text'], ['seq', 'seq', 'number']], cols: [] },
+  events: {
+    table: 'afk_events',
+    keys: [
+      ['run_id', 'runId', 'text'],
+      ['seq', 'seq', 'number'],
+    ],
+    cols: [],
+  },
   snapshots: {
     table: 'afk_snapshots',
     keys: [
@@ -75,7 +82,12 @@ export async function putRawRow(q: SqlQueryable, schema: string, name: string, r
   await q.query(`INSERT INTO "${schema}".${t.table} (${names.join(', ')}) VALUES (${ph.join(', ')})`, vals);
 }
 
-export async function getRawRow(q: SqlQueryable, schema: string, name: string, key: unknown): Promise<unknown> {
+export async function getRawRow(
+  q: SqlQueryable,
+  schema: string,
+  name: string,
+  key: unknown,
+): Promise<unknown> {
   const t = spec(name);
   const keys = t.keys.length === 1 ? [key] : (key as unknown[]);
   const where = t.keys.map(([c], i) => `${c} = $${i + 1}`).join(' AND ');

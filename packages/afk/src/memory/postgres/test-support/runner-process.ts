@@ -26,7 +26,8 @@ const env = (name: string): string => {
 };
 
 const countFile = env('AFK_COUNT_FILE');
-const count = () => (existsSync(countFile) ? readFileSync(countFile, 'utf8').split('\n').filter(Boolean).length : 0);
+const count = () =>
+  existsSync(countFile) ? readFileSync(countFile, 'utf8').split('\n').filter(Boolean).length : 0;
 
 const store =
   env('AFK_STORE') === 'pg'
