@@ -27,8 +27,13 @@ export interface SqlDriver extends SqlQueryable {
   /**
    * Listens on `channel` (a lowercase identifier); `onPayload` gets each notification's
    * payload. Resolves once the `LISTEN` is active, to a function that stops listening.
+   * `onLost` is called (once) if the listening connection fails later; listening has stopped then.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onLost?: (error: unknown) => void,
+  ): Promise<() => Promise<void>>;
   /** Frees what the adapter opened itself (a pool it created, a PGlite it opened). */
   close(): Promise<void>;
 }

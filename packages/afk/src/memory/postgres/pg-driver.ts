@@ -67,12 +67,24 @@ export class PgDriver implements SqlDriver {
     }
   }
 
-  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  async listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onLost?: (error: unknown) => void,
+  ): Promise<() => Promise<void>> {
     const client = (await this.pool.connect()) as PgClientLike;
+    let stopped = false;
     client.on('notification', (msg) => {
       if (msg.channel === channel) onPayload(msg.payload ?? '');
     });
-    client.on('error', (e) => this.onListenError(e));
+    client.on('error', (e) => {
+      if (stopped) return;
+      stopped = true;
+      client.removeAllListeners();
+      client.release(true);
+      if (onLost) onLost(e);
+      else this.onListenError(e);
+    });
     try {
       await client.query(`LISTEN "${channel}"`);
     } catch (e) {
@@ -80,7 +92,6 @@ export class PgDriver implements SqlDriver {
       client.release(true);
       throw e;
     }
-    let stopped = false;
     return async () => {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AfkError } from '../../errors/index.js';
 import { ev, evs, rejectsWith, runRecord } from '../store-contract.js';
 import type { StoreChange } from '../types.js';
 import { PostgresStore } from './postgres-store.js';
@@ -97,6 +98,51 @@ describe('PostgresStore on a PostgreSQL server', () => {
     await a.write({ events: [ev('r2', 0)] });
     await until(() => seenByB.some((c) => c.runId === 'r2'));
     expect(seenByB.slice(before)).toEqual([{ runId: 'r2', lastSeq: 0, kind: 'events' }]);
+  });
+
+  it('listens again after its LISTEN connection is lost, reporting the loss through onError', async () => {
+    const schema = uniqueSchema('lost');
+    const errors: AfkError[] = [];
+    let lost!: () => void;
+    const lostP = new Promise<void>((resolve) => {
+      lost = resolve;
+    });
+    const a = new PostgresStore({ connectionString: server.connectionString(), schema });
+    const b = new PostgresStore({
+      connectionString: server.connectionString(),
+      schema,
+      onError: (e) => {
+        errors.push(e);
+        lost();
+      },
+    });
+    open.push(a, b);
+    const heard: StoreChange[] = [];
+    let wake: (() => void) | undefined;
+    b.watch('all', (c) => {
+      heard.push(c);
+      wake?.();
+    });
+    await b.listening();
+    const admin = new pg.Pool({ connectionString: server.connectionString(), max: 1 });
+    try {
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1',
+        [`LISTEN "afk_changes_${schema}"`],
+      );
+      expect(killed.rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+    await lostP;
+    expect(errors[0]).toMatchObject({ name: 'AfkStorageError', code: 'storage_error' });
+    await b.listening();
+    const got = new Promise<void>((resolve) => {
+      wake = () => resolve();
+    });
+    await a.write({ events: [ev('after', 0)] });
+    await got;
+    expect(heard).toEqual([{ runId: 'after', lastSeq: 0, kind: 'events' }]);
   });
 
   it('leaves a pool it was given open, and ends a pool it created', async () => {

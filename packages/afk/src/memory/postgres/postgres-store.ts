@@ -257,7 +257,11 @@ export class PostgresStore implements MemoryStore {
     this.assertOpen();
     this.listenP ??= (async () => {
       const db = await this.ready();
-      const stop = await db.listen(this.channel, (p) => this.onNotification(p));
+      const stop = await db.listen(
+        this.channel,
+        (p) => this.onNotification(p),
+        (e) => this.onListenLost(e),
+      );
       if (this.closedError) await stop();
       else this.unlisten = stop;
     })().catch((e: unknown) => {
@@ -333,6 +337,15 @@ export class PostgresStore implements MemoryStore {
     const msg = decodeChanges(payload);
     if (!msg || msg.origin === this.origin) return;
     for (const c of msg.changes) this.hub.emit(c);
+  }
+
+  /** The LISTEN connection failed: report it and listen again once (a later `watch` retries too). */
+  private onListenLost(e: unknown): void {
+    this.listenP = undefined;
+    this.unlisten = undefined;
+    if (this.closedError) return;
+    this.report(toSqlStorageError(e, 'listen connection lost'));
+    this.listening().catch((err: unknown) => this.report(this.fail(err, 'listen')));
   }
 
   private report(e: AfkError): void {

@@ -1,21 +1,18 @@
 import { type AfkError, type AfkErrorCode, AfkStorageError, isAfkError } from '../../errors/index.js';
 
-/** SQLSTATE codes (or classes, two characters) mapped to AFK codes; the rest is `storage_error`. */
+/** SQLSTATE codes mapped to AFK codes; every other code is `storage_error`. */
 const CODES: ReadonlyArray<readonly [string, AfkErrorCode]> = [
   ['53100', 'storage_quota'], // disk_full
   ['53200', 'storage_quota'], // out_of_memory
   ['22P02', 'invalid_argument'], // invalid_text_representation
   ['22P05', 'invalid_argument'], // untranslatable_character
   ['54000', 'invalid_argument'], // program_limit_exceeded (e.g. a row too large)
-  ['57P01', 'storage_closed'], // admin_shutdown
-  ['57P02', 'storage_closed'], // crash_shutdown
   ['57P03', 'storage_blocked'], // cannot_connect_now (starting up)
-  ['3D000', 'storage_error'], // invalid_catalog_name (no such database)
 ];
 
 /**
  * Wraps a driver error as an `AfkStorageError`, by SQLSTATE, keeping `cause`: disk full →
- * `storage_quota`, server shutting down → `storage_closed`, a unique violation on the event
+ * `storage_quota`, server starting up → `storage_blocked`, a unique violation on the event
  * log (another writer appended the same seq) and anything else → `storage_error`. AFK errors
  * pass through unchanged.
  */
