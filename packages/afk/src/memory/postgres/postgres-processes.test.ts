@@ -53,41 +53,54 @@ describe('PostgresStore across processes', () => {
     TEST_MS,
   );
 
+  async function killMidToolThenResume(name: string, env: Record<string, string>): Promise<void> {
+    const countFile = join(work, `${name}-count`);
+    const marker = join(work, `${name}-marker`);
+    const vars = { ...env, AFK_COUNT_FILE: countFile };
+    const victim = startChild('crash-start', [marker], vars);
+    await whenFileExists(marker, 55_000);
+    // The charge happened and the tool is still running: kill the process without any cleanup.
+    victim.proc.kill('SIGKILL');
+    await expect(victim.result).rejects.toThrow(/SIGKILL/);
+    expect(lines(countFile)).toEqual(['charge 5']);
+    const { runId, threadId } = JSON.parse(readFileSync(marker, 'utf8')) as {
+      runId: string;
+      threadId: string;
+    };
+
+    // The dead owner's lease expires (leaseTtlMs 1 s), the new process takes over, cannot know
+    // whether the charge happened, and asks instead of charging again.
+    const rescuer = await startChild('crash-resume', [runId, threadId], vars).result;
+    expect(rescuer).toMatchObject({
+      paused: 'interrupted',
+      state: 'completed',
+      finalText: 'charged',
+      count: 1,
+    });
+    expect(rescuer.asked).toEqual([
+      expect.objectContaining({ toolName: 'charge', toolCallId: 'call-1', status: 'pending' }),
+    ]);
+    expect(lines(countFile)).toEqual(['charge 5']);
+  }
+
   it(
     'server: a process killed mid-tool is resumed by another, and the side effect is not repeated',
     async () => {
-      const countFile = join(work, 'crash-count');
-      const marker = join(work, 'crash-marker');
-      const env = {
+      await killMidToolThenResume('server', {
         AFK_STORE: 'pg',
         AFK_PG_URL: server.connectionString(),
         AFK_PG_SCHEMA: uniqueSchema('proc'),
-        AFK_COUNT_FILE: countFile,
-      };
-      const victim = startChild('crash-start', [marker], env);
-      await whenFileExists(marker, 55_000);
-      // The charge happened and the tool is still running: kill the process without any cleanup.
-      victim.proc.kill('SIGKILL');
-      await expect(victim.result).rejects.toThrow(/SIGKILL/);
-      expect(lines(countFile)).toEqual(['charge 5']);
-      const { runId, threadId } = JSON.parse(readFileSync(marker, 'utf8')) as {
-        runId: string;
-        threadId: string;
-      };
-
-      // The dead owner's lease expires (leaseTtlMs 1 s), the new process takes over, cannot know
-      // whether the charge happened, and asks instead of charging again.
-      const rescuer = await startChild('crash-resume', [runId, threadId], env).result;
-      expect(rescuer).toMatchObject({
-        paused: 'interrupted',
-        state: 'completed',
-        finalText: 'charged',
-        count: 1,
       });
-      expect(rescuer.asked).toEqual([
-        expect.objectContaining({ toolName: 'charge', toolCallId: 'call-1', status: 'pending' }),
-      ]);
-      expect(lines(countFile)).toEqual(['charge 5']);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'PGlite: a process killed mid-tool leaves a data directory the next process recovers and resumes',
+    async () => {
+      const dataDir = await freshPGliteDir();
+      cleanup.push(dataDir);
+      await killMidToolThenResume('pglite', { AFK_STORE: 'pglite', AFK_DATA_DIR: dataDir });
     },
     TEST_MS,
   );
