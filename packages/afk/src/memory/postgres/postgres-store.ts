@@ -254,7 +254,7 @@ export class PostgresStore implements MemoryStore {
    * `watch`); changes committed elsewhere before that are not reported.
    */
   listening(): Promise<void> {
-    this.assertOpen();
+    if (this.closedError) return Promise.reject(this.closedError);
     this.listenP ??= (async () => {
       const db = await this.ready();
       const stop = await db.listen(
