@@ -1,11 +1,15 @@
 import { rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isAfkError } from '../../errors/index.js';
 import { approval, ev, evs, runRecord } from '../store-contract.js';
 import type { StoreChange } from '../types.js';
 import { PostgresStore } from './postgres-store.js';
 import { freshPGliteDir } from './test-support/pglite-dir.js';
+
+// PGlite runs PostgreSQL (WASM) on this thread: a few CPU seconds to open a database, far more
+// on a shared, loaded machine. Generous bounds; on an idle machine these tests take seconds.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startChild, whenFileExists } from './test-support/child.js';
 import { uniqueSchema } from './test-support/harness.js';
 import { type PgServer, startPostgresServer } from './test-support/pg-server.js';
 import { freshPGliteDir } from './test-support/pglite-dir.js';
 
+vi.setConfig({ hookTimeout: 90_000 });
+
 // Real processes sharing one store: `runner-process.ts` runs the public Runner API with a
 // scripted model in a child `node` (tsx). Side effects are lines in a count file. Each child
 // starts tsx and PGlite or a pool (~2 s on an idle machine); the bounds allow a loaded one.
-const TEST_MS = 120_000;
+const TEST_MS = 240_000;
 
 let server: PgServer;
 let work: string;
@@ -58,7 +60,7 @@ describe('PostgresStore across processes', () => {
     const marker = join(work, `${name}-marker`);
     const vars = { ...env, AFK_COUNT_FILE: countFile };
     const victim = startChild('crash-start', [marker], vars);
-    await whenFileExists(marker, 55_000);
+    await whenFileExists(marker, 100_000);
     // The charge happened and the tool is still running: kill the process without any cleanup.
     victim.proc.kill('SIGKILL');
     await expect(victim.result).rejects.toThrow(/SIGKILL/);

@@ -1,11 +1,13 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AfkError } from '../../errors/index.js';
-import { ev, evs, rejectsWith, runRecord } from '../store-contract.js';
+import { approval, ev, evs, rejectsWith, runRecord, T0 } from '../store-contract.js';
 import type { StoreChange } from '../types.js';
+import { PgDriver, type PgPoolLike } from './pg-driver.js';
 import { PostgresStore } from './postgres-store.js';
 import { uniqueSchema } from './test-support/harness.js';
 import { type PgServer, startPostgresServer } from './test-support/pg-server.js';
+import { upsertApproval } from './writes.js';
 
 // Behaviour beyond the shared contract that needs two connections to one real server.
 let server: PgServer;
@@ -143,6 +145,35 @@ describe('PostgresStore on a PostgreSQL server', () => {
     await a.write({ events: [ev('after', 0)] });
     await got;
     expect(heard).toEqual([{ runId: 'after', lastSeq: 0, kind: 'events' }]);
+  });
+
+  it('lets only the first of two racing approval decisions land (conditional write on status)', async () => {
+    const [a] = await pair();
+    await a.write({ approvals: [approval('ap1')] });
+    const pool = new pg.Pool({ connectionString: server.connectionString(), max: 4 });
+    const driver = new PgDriver(pool as unknown as PgPoolLike, true);
+    try {
+      const decide = (kind: 'approve' | 'reject') =>
+        driver.transaction((tx) =>
+          upsertApproval(
+            tx,
+            `"${a.schema}"`,
+            approval('ap1', {
+              status: kind === 'approve' ? 'approved' : 'rejected',
+              decision: { kind },
+              decidedAt: T0 + 1,
+            }),
+            { onlyIfPending: true },
+          ),
+        );
+      const [approved, rejected] = await Promise.all([decide('approve'), decide('reject')]);
+      expect([approved, rejected].filter(Boolean)).toHaveLength(1);
+      expect((await a.getApproval('ap1'))?.status).toBe(approved ? 'approved' : 'rejected');
+      // Once decided, a later decision is refused too.
+      expect(await decide(approved ? 'reject' : 'approve')).toBe(false);
+    } finally {
+      await driver.close();
+    }
   });
 
   it('leaves a pool it was given open, and ends a pool it created', async () => {

@@ -14,12 +14,12 @@ export interface Child {
   result: Promise<Record<string, unknown>>;
 }
 
-/** Starts `runner-process.ts <mode> …` under tsx, killed after `timeoutMs` (default 55 s). */
+/** Starts `runner-process.ts <mode> …` under tsx, killed after `timeoutMs` (default 100 s). */
 export function startChild(
   mode: string,
   args: string[],
   env: Record<string, string>,
-  timeoutMs = 55_000,
+  timeoutMs = 100_000,
 ): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', script, mode, ...args], {
     cwd: root,
