@@ -1,7 +1,7 @@
 import type { ApprovalRequest, BackgroundTicket } from '../../events/records.js';
 import type { RunEvent } from '../../events/run-event.js';
 import type { JSONValue } from '../../internal/json.js';
-import { type RunAppend, seqConflict } from '../batch.js';
+import { approvalPrecondition, type RunAppend, runsWithoutRecord, seqConflict } from '../batch.js';
 import type { EvalReportRecord, RunRecord, RunSnapshot, StoreBatch, ThreadRecord } from '../types.js';
 import type { SqlQueryable } from './driver.js';
 
@@ -126,11 +126,31 @@ export async function writeBatch(
   channel: string,
   notifications: readonly string[],
 ): Promise<void> {
+  // A decision only replaces a pending row (checked by the database, so two deciding at once
+  // cannot both win): the loser gets approval_stale and the whole batch rolls back. Checked
+  // before the seq heads, so a decision that also appends events reports the stale decision.
+  for (const a of batch.approvals ?? []) {
+    if (!(await upsertApproval(tx, s, a, { onlyIfPending: a.status !== 'pending' }))) {
+      const cur = await tx.query<{ status: string }>(`SELECT status FROM ${s}.afk_approvals WHERE id = $1`, [
+        a.id,
+      ]);
+      throw approvalPrecondition(a, { status: cur.rows[0]?.status ?? 'decided' }) as Error;
+    }
+  }
   for (const [runId, r] of plan) await advanceHead(tx, s, runId, r);
   if (batch.events?.length) await insertEvents(tx, s, batch.events);
   if (batch.run) await upsertRun(tx, s, batch.run);
+  // Events appended without their run record still move its lastSeq (as in every store).
+  for (const runId of runsWithoutRecord(batch, plan)) {
+    const now = Date.now();
+    await tx.query(
+      `UPDATE ${s}.afk_runs SET updated_at = $2,
+         data = (data::jsonb || jsonb_build_object('lastSeq', $3::bigint, 'updatedAt', $4::bigint))::json
+       WHERE run_id = $1`,
+      [runId, now, (plan.get(runId) as RunAppend).next - 1, now],
+    );
+  }
   if (batch.snapshot) await upsertSnapshot(tx, s, batch.snapshot);
-  for (const a of batch.approvals ?? []) await upsertApproval(tx, s, a);
   for (const t of batch.tickets ?? []) await upsertTicket(tx, s, t);
   if (batch.thread) await upsertThread(tx, s, batch.thread);
   for (const payload of notifications) await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
