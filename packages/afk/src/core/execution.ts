@@ -253,6 +253,8 @@ export class RunExecution {
       if (response.toolCalls.length === 0) {
         const repaired = await checkStructuredOutput(this, response);
         if (repaired) continue;
+        // A final answer that crossed a budget keeps its text but reports the limit (per onLimit).
+        checkBudgets(this);
         if (await waitForTickets(this)) continue;
         if (Object.values(this.state.tickets).some((t) => t.status === 'pending'))
           return pause(this, 'background');
