@@ -48,6 +48,7 @@ export class RunExecution {
   private readonly writer: DurableWriter;
   private wallTimer: ReturnType<typeof setTimeout> | undefined;
   private interruptRequested = false;
+  private readonly interruptController = new AbortController();
   runSpan: TelemetrySpan | undefined;
   /** Structured-output repair requests made so far. */
   repairs = 0;
@@ -77,9 +78,15 @@ export class RunExecution {
     return this.controller.signal;
   }
 
+  /** Aborted by `interrupt()` (not a cancel): ends a wait for background tickets. */
+  get interruption(): AbortSignal {
+    return this.interruptController.signal;
+  }
+
   /** Ask the run to pause at the next step boundary (state `interrupted`, resumable). */
   interrupt(): void {
     this.interruptRequested = true;
+    this.interruptController.abort();
     for (const c of this.children) c.interrupt();
   }
 
@@ -256,6 +263,7 @@ export class RunExecution {
         // A final answer that crossed a budget keeps its text but reports the limit (per onLimit).
         checkBudgets(this);
         if (await waitForTickets(this)) continue;
+        if (this.interruptRequested) return pause(this, 'interrupt');
         if (Object.values(this.state.tickets).some((t) => t.status === 'pending'))
           return pause(this, 'background');
         return finish(this, 'completed');
