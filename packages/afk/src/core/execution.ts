@@ -13,6 +13,7 @@ import { DurableWriter } from './durable-writer.js';
 import { endFromError, finish, pause } from './endings.js';
 import { applyEvent, type RunFoldState } from './fold.js';
 import { checkBudgets, limit, startWallTimer } from './limits.js';
+import { approveModelCall } from './model-approval.js';
 import { callModel } from './model-call.js';
 import { evaluatePolicy } from './policy-gate.js';
 import { RunEnd } from './run-end.js';
@@ -253,6 +254,14 @@ export class RunExecution {
           message:
             `model call denied by policy${llmDecision.ruleId ? ` '${llmDecision.ruleId}'` : ''}: ${llmDecision.reason ?? ''}`.trim(),
         });
+      }
+      if (llmDecision.action !== 'allow') {
+        // request_approval / request_user_input: a human gates the model call, like a tool call.
+        if ((await approveModelCall(this, step, this.agent.modelId, llmDecision)) === 'wait') {
+          const waiting = await this.humansPending();
+          if (waiting === 'wait') return this.pauseForHumans();
+          if (waiting === 'ingested') continue;
+        }
       }
       if (this.init.hub) await raceSignal(this.init.hub.drained(), this.signal);
       await this.flush({ snapshot: this.writer.snapshotDue(this.state) });
