@@ -79,7 +79,9 @@ function statusOf(job: Job, state: string): TaskStatus | undefined {
     case 'active':
       return 'running';
     case 'completed':
-      return (job.returnvalue as JobResult | null)?.hasOwnProperty('cancelled') ? 'cancelled' : 'completed';
+      return (job.returnvalue as JobResult | null) && 'cancelled' in (job.returnvalue as object)
+        ? 'cancelled'
+        : 'completed';
     case 'failed':
       return 'failed';
     case 'waiting':
