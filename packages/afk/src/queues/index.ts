@@ -9,6 +9,13 @@ export type {
 } from './backend.js';
 export { TaskStopReason } from './backend.js';
 export { backoffDelay } from './backoff.js';
+export {
+  type BullMQConnection,
+  type BullMQQueueOptions,
+  BullMQQueueOptionsSchema,
+  bullmqQueue,
+} from './bullmq-queue.js';
+export { type DexieQueueOptions, DexieQueueOptionsSchema, dexieQueue } from './dexie-queue.js';
 export { type MemoryQueueOptions, MemoryQueueOptionsSchema, memoryQueue } from './memory-queue.js';
 export {
   type AgentTaskItem,
