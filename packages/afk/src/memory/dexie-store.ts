@@ -9,6 +9,7 @@ import {
 } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
+import { durationMs } from '../internal/duration.js';
 import { batchChanges, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import { DexieConnection } from './dexie-connection.js';
@@ -42,7 +43,7 @@ export const DexieStoreOptionsSchema = z.object({
   durability: z.enum(['default', 'strict', 'relaxed']).default('default'),
   leases: z.enum(['auto', 'web-locks', 'table']).default('auto'),
   broadcast: z.boolean().default(true),
-  blockedTimeoutMs: z.number().int().positive().default(5_000),
+  blockedTimeoutMs: durationMs().int().positive().default(5_000),
   onError: z.custom<(error: AfkError) => void>(isFunction, 'must be a function').optional(),
   indexedDB: z
     .custom<IDBFactory>(
