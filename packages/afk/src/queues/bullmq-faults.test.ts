@@ -157,8 +157,13 @@ describe('B62: four BullMQ worker processes killed at random points and restarte
       expect(items).toHaveLength(tasks);
       expect(items.every((t) => t.status === 'completed')).toBe(true);
       expect(kills).toBe(KILLS);
-      // Exactly once: one accepted completion per task, none twice (BullMQ's lock token + AFK's state).
-      expect(readdirSync(join(evidence, 'done')).sort()).toEqual([...ids].sort());
+      // Exactly once: BullMQ accepted one completion per task (its event stream, written by the
+      // same script as the move; only the lock holder can complete a job), none twice; and no
+      // worker saw a completion of its own accepted for a task already done (`done/` may miss
+      // a task whose worker was killed between completing it and writing the file).
+      expect([...completions.keys()].sort()).toEqual([...ids].sort());
+      expect([...completions.values()].every((c) => c === 1)).toBe(true);
+      expect(readdirSync(join(evidence, 'done')).every((id) => ids.includes(id))).toBe(true);
       expect(readdirSync(join(evidence, 'double-done'))).toEqual([]);
       // Every task's charge happened (once per task run id: a takeover resumes the same run id).
       const effects = readdirSync(join(evidence, 'effects'));
