@@ -1,9 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Agent } from '../agents/index.js';
+import { scripted } from '../llms/index.js';
+import { DexieStore } from '../memory/index.js';
+import { tool } from '../tools/index.js';
 import { dexieQueue } from './dexie-queue.js';
 import { type TaskItem, TaskQueue, TaskWorker } from './index.js';
 import { waitFor } from './test-support/wait.js';
 
-type TabMessage = { ready?: true; started?: string; executed?: string };
+type TabMessage = { started?: string; executed?: string; looked?: string };
 
 const tabs: Worker[] = [];
 afterEach(() => {
@@ -13,13 +18,18 @@ afterEach(() => {
 /** A second "tab": a module Web Worker with its own IndexedDB connection draining the queue. */
 function openTab(
   name: string,
-  opts: { leaseTtlMs: number; hang?: boolean },
+  opts: { leaseTtlMs: number; hang?: boolean; storeName?: string },
   onMessage: (m: TabMessage) => void,
 ) {
   const tab = new Worker(new URL('./test-support/dexie-tab.worker.ts', import.meta.url), { type: 'module' });
   tabs.push(tab);
   tab.onmessage = (ev: MessageEvent<TabMessage>) => onMessage(ev.data);
-  tab.postMessage({ name, leaseTtlMs: opts.leaseTtlMs, hang: opts.hang ?? false });
+  tab.postMessage({
+    name,
+    storeName: opts.storeName ?? `${name}-store`,
+    leaseTtlMs: opts.leaseTtlMs,
+    hang: opts.hang ?? false,
+  });
   return tab;
 }
 
@@ -118,6 +128,82 @@ describe('B63: dexieQueue in Chromium (real IndexedDB, a Web Worker as the secon
       result: 'finished by the page',
       attempts: 2,
     });
+    await queue.close();
+  });
+
+  it("an agent task whose tab closes mid-run is resumed from the shared DexieStore: the tool's journal entry is reused", async () => {
+    const name = uniqueName();
+    const storeName = `${name}-store`;
+    const queue = new TaskQueue({ backend: dexieQueue({ name, leaseTtlMs: 600, pollIntervalMs: 100 }) });
+    const task = await queue.enqueue({ agentName: 'support', payload: { userMessage: 'where is A1?' } });
+    let looked: string | undefined;
+    let wake: () => void = () => undefined;
+    // The tab runs the tool, then hangs in its second model call; then it is closed.
+    const tab = openTab(name, { leaseTtlMs: 600, hang: true, storeName }, (m) => {
+      if (m.looked) looked = m.looked;
+      wake();
+    });
+    await waitFor(
+      () => looked !== undefined,
+      (w) => (wake = w),
+    );
+    const store = new DexieStore({ name: storeName });
+    // Close the tab once the tool's result is durable (it is written before the next model call).
+    const durable = async () => (await store.readEvents(looked!)).some((e) => e.type === 'tool_completed');
+    for (let i = 0; !(await durable()); i++) {
+      if (i > 100) throw new Error('the tool result never became durable');
+      await new Promise<void>((resolve) => {
+        const stop = store.watch(looked!, () => done());
+        const timer = setTimeout(done, 100);
+        function done() {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        }
+      });
+    }
+    tab.terminate();
+    let pageLookups = 0;
+    const lookup = tool({
+      name: 'lookup',
+      description: 'look the order up',
+      args: z.object({ order: z.string() }),
+      effects: 'side_effect',
+      run: () => {
+        pageLookups++;
+        return 'looked up again';
+      },
+    });
+    const model = scripted((req) =>
+      req.messages.some((m) => m.role === 'tool')
+        ? { text: 'answered in the page' }
+        : { toolCalls: [{ id: 'l1', name: 'lookup', args: { order: 'A1' } }] },
+    );
+    const done: TaskItem[] = [];
+    const worker = new TaskWorker({
+      queue,
+      store,
+      agents: { support: new Agent({ name: 'support', model, tools: [lookup] }) },
+      onCompleted: (t) => {
+        done.push(t);
+        wake();
+      },
+    });
+    worker.start();
+    await waitFor(
+      () => done.length === 1,
+      (w) => (wake = w),
+    );
+    await worker.stop();
+    const finished = await queue.get(task.id);
+    expect(finished).toMatchObject({ status: 'completed', attempts: 2, runId: looked });
+    expect(finished?.result).toMatchObject({ runId: looked, finalText: 'answered in the page' });
+    // Same run, resumed: the side-effecting lookup ran once (in the closed tab), not again here.
+    expect(pageLookups).toBe(0);
+    const events = await store.readEvents(looked!);
+    expect(events.filter((e) => e.type === 'tool_completed')).toHaveLength(1);
+    expect((await store.getRun(looked!))?.status).toBe('completed');
+    await store.close();
     await queue.close();
   });
 });
