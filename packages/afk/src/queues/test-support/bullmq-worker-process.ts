@@ -79,7 +79,7 @@ const model = scripted(
     req.messages.some((m) => m.role === 'tool')
       ? { text: 'paid' }
       : { toolCalls: [{ id: 'charge-1', name: 'charge', args: { amount: 5 } }] },
-  { delayMs: 20, keepRequests: false },
+  { delayMs: 40, keepRequests: false },
 );
 const pay = new Agent({ name: 'pay', model, tools: [charge] });
 
