@@ -28,6 +28,7 @@ export {
   type EnqueueInput,
   EnqueueInputSchema,
   type HandlerTaskItem,
+  type NewTask,
   type TaskError,
   type TaskItem,
   type TaskStatus,
