@@ -40,7 +40,7 @@ function recorder() {
   };
 }
 
-describe('bullmqQueue: the task state machine on BullMQ and a real redis-server', () => {
+describe('bullmqQueue: the task state machine on BullMQ and a real redis-server', { timeout: 40_000 }, () => {
   it('runs an agent task as an AFK run: pending → running → completed', async () => {
     const queue = newQueue();
     const store = new InMemoryStore();
