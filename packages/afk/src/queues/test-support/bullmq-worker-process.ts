@@ -1,0 +1,109 @@
+/**
+ * One worker process of the BullMQ fault test (behaviour 62), bundled by the test and killed with
+ * SIGKILL at random points. It drains the queue with a `pay` agent whose side-effecting tool
+ * writes evidence files, so the parent can count what happened across crashes:
+ * - `effects/<runId>__<callId>`: created with `wx` by the first execution of a charge;
+ *   a second execution of the same charge leaves `dup-effects/<runId>__<callId>__<pid>`.
+ * - `done/<taskId>`: created with `wx` by the worker whose completion BullMQ accepted;
+ *   a second completion of a task leaves `double-done/<taskId>__<pid>`.
+ *
+ * It reports `started` (a task claimed) and `effect` (a charge made) to the parent over IPC.
+ *
+ * Env: REDIS_PORT, QUEUE_NAME, EVIDENCE_DIR, STORE (`memory` | `postgres`), PG_URL.
+ */
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Agent } from '../../agents/index.js';
+import { Runner } from '../../core/index.js';
+import { scripted } from '../../llms/index.js';
+import { InMemoryStore, type MemoryStore } from '../../memory/index.js';
+import { tool } from '../../tools/index.js';
+import { bullmqQueue } from '../bullmq-queue.js';
+import { TaskQueue, TaskWorker } from '../index.js';
+
+const env = (k: string) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`missing env ${k}`);
+  return v;
+};
+const dir = env('EVIDENCE_DIR');
+
+/** Creates `path` exclusively; false when it already existed. */
+function createOnce(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'wx'));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** The runs' store: shared across processes when PostgresStore is available, else per process. */
+async function makeStore(): Promise<MemoryStore> {
+  if (process.env.STORE === 'postgres') {
+    // Loaded by a computed specifier: afk/memory/postgres may not exist on this branch yet.
+    const spec = '../../memory/postgres/index.js';
+    const mod = (await import(spec)) as {
+      PostgresStore: new (o: { connectionString: string }) => MemoryStore;
+    };
+    return new mod.PostgresStore({ connectionString: env('PG_URL') });
+  }
+  return new InMemoryStore();
+}
+
+/** Tells the parent (over IPC) where this worker is, so it can kill it mid-task. */
+function tell(msg: { type: 'started' | 'effect'; key: string }): void {
+  if (process.connected) process.send?.(msg, undefined, undefined, () => undefined);
+}
+
+const charge = tool({
+  name: 'charge',
+  description: 'charge the customer (a side effect)',
+  args: z.object({ amount: z.number() }),
+  effects: 'side_effect',
+  run: async ({ amount }, ctx) => {
+    const key = `${ctx.runId}__${ctx.toolCallId}`;
+    if (!createOnce(join(dir, 'effects', key)))
+      writeFileSync(join(dir, 'dup-effects', `${key}__${process.pid}_${Date.now()}`), '');
+    tell({ type: 'effect', key });
+    // A window after the side effect in which a kill lands before its result is durable.
+    await new Promise((r) => setTimeout(r, 15));
+    return `charged ${amount}`;
+  },
+});
+
+const model = scripted(
+  (req) =>
+    req.messages.some((m) => m.role === 'tool')
+      ? { text: 'paid' }
+      : { toolCalls: [{ id: 'charge-1', name: 'charge', args: { amount: 5 } }] },
+  { delayMs: 40, keepRequests: false },
+);
+const pay = new Agent({ name: 'pay', model, tools: [charge] });
+
+const store = await makeStore();
+const queue = new TaskQueue({
+  backend: bullmqQueue({
+    connection: { host: '127.0.0.1', port: Number(env('REDIS_PORT')) },
+    name: env('QUEUE_NAME'),
+    lockDurationMs: 1000,
+    stalledIntervalMs: 300,
+  }),
+});
+const worker = new TaskWorker({
+  queue,
+  agents: { pay },
+  concurrency: 2,
+  runner: new Runner({ store, config: { leaseTtlMs: 1000 } }),
+  onStarted: (task) => tell({ type: 'started', key: task.id }),
+  onCompleted: (task) => {
+    if (!createOnce(join(dir, 'done', task.id)))
+      writeFileSync(join(dir, 'double-done', `${task.id}__${process.pid}`), '');
+  },
+});
+worker.start();
+process.on('SIGTERM', () => {
+  void worker.stop({ handBack: true }).then(() => queue.close().then(() => process.exit(0)));
+});
