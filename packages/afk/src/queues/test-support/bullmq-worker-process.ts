@@ -18,6 +18,7 @@ import { Agent } from '../../agents/index.js';
 import { Runner } from '../../core/index.js';
 import { scripted } from '../../llms/index.js';
 import { InMemoryStore, type MemoryStore } from '../../memory/index.js';
+import { PostgresStore } from '../../memory/postgres/index.js';
 import { tool } from '../../tools/index.js';
 import { bullmqQueue } from '../bullmq-queue.js';
 import { TaskQueue, TaskWorker } from '../index.js';
@@ -40,16 +41,9 @@ function createOnce(path: string): boolean {
   }
 }
 
-/** The runs' store: shared across processes when PostgresStore is available, else per process. */
+/** The runs' store: one PostgreSQL database shared by every worker process (or one per process). */
 async function makeStore(): Promise<MemoryStore> {
-  if (process.env.STORE === 'postgres') {
-    // Loaded by a computed specifier: afk/memory/postgres may not exist on this branch yet.
-    const spec = '../../memory/postgres/index.js';
-    const mod = (await import(spec)) as {
-      PostgresStore: new (o: { connectionString: string }) => MemoryStore;
-    };
-    return new mod.PostgresStore({ connectionString: env('PG_URL') });
-  }
+  if (process.env.STORE === 'postgres') return new PostgresStore({ connectionString: env('PG_URL') });
   return new InMemoryStore();
 }
 
