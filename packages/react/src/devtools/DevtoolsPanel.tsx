@@ -1,3 +1,4 @@
+/// <reference path="./inline-css.d.ts" />
 import type { Runner } from 'afk/core';
 import { findSpan, type SpanStatus } from 'afk/debugger';
 import type { MemoryStore, RunRecord } from 'afk/memory';
