@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
@@ -17,6 +18,11 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * tests also run against that line (the workspace itself installs 6.x, which supports Node 20).
  */
 const openaiSdkDir = process.env.AFK_OPENAI_SDK_DIR;
+/** `@afk/react`'s browser tests read `afk/*` from source, as its tsconfig paths do (no build first). */
+const afkFromSource = {
+  find: /^afk\/([a-z0-9-]+)$/,
+  replacement: fileURLToPath(new URL('./packages/afk/src/$1/index.ts', import.meta.url)),
+};
 
 export default defineConfig({
   test: {
@@ -35,9 +41,10 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: [afkFromSource] },
         test: {
           name: 'browser',
-          include: ['packages/*/src/**/*.browser.test.ts', 'packages/*/test/**/*.browser.test.ts'],
+          include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'packages/*/test/**/*.browser.test.ts'],
           // Starts the local OpenAI-wire test server in Node for the browser tests (see its file).
           globalSetup: ['packages/afk/src/llms/test-support/browser-global-setup.ts'],
           testTimeout: 30_000,

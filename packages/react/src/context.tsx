@@ -27,3 +27,8 @@ export function useAfk(): AfkContextValue {
   if (!v) throw new Error('AFK hooks need an <AfkProvider store={…}> above them');
   return v;
 }
+
+/** The provider's value, or `undefined` outside an `AfkProvider` (for components that take a store prop). */
+export function useAfkOptional(): AfkContextValue | undefined {
+  return useContext(AfkContext);
+}

@@ -3,7 +3,8 @@
  * components (the run timeline and the span inspector). The view logic (span tree, layout, diff)
  * lives in `afk/debugger`, outside React, so another adapter can reuse it.
  */
-export { type AfkContextValue, AfkProvider, useAfk } from './context.js';
+export { type AfkContextValue, AfkProvider, useAfk, useAfkOptional } from './context.js';
+export { AfkDevtools, type AfkDevtoolsProps, type DevtoolsPosition } from './devtools/AfkDevtools.js';
 export { formatCost, formatDuration, formatTokens } from './format.js';
 export { RunTimeline, type RunTimelineProps } from './RunTimeline.js';
 export { SpanInspector } from './SpanInspector.js';

@@ -1,0 +1,226 @@
+/// <reference path="./inline-css.d.ts" />
+import type { Runner } from 'afk/core';
+import { findSpan, type SpanStatus } from 'afk/debugger';
+import type { MemoryStore, RunRecord } from 'afk/memory';
+import { type PointerEvent, useState } from 'react';
+import { AfkProvider, useAfk as useAfkStore } from '../context.js';
+import { formatDuration, STATUS_GLYPH } from '../format.js';
+import { RunTimeline } from '../RunTimeline.js';
+import { SpanInspector } from '../SpanInspector.js';
+import componentCss from '../styles.css?inline';
+import { useRun } from '../use-run.js';
+import { useStoreQuery } from '../use-store-query.js';
+import { readHeight, writeHeight } from './open-state.js';
+import { PANEL_CSS } from './panel-css.js';
+
+export interface DevtoolsPanelProps {
+  open: boolean;
+  edge: 'top' | 'bottom';
+  store: MemoryStore | undefined;
+  runner: Runner | undefined;
+  onClose: () => void;
+}
+
+/** How many runs the compact list shows (newest first). */
+const RUN_LIMIT = 200;
+
+/**
+ * The drawer inside `<AfkDevtools />`: the store's runs (newest first) on the left, the selected
+ * run's timeline and span inspector on the right, the pending-approvals count in the header.
+ * Kept mounted (hidden) once opened, so closing and reopening keeps the selection.
+ */
+export default function DevtoolsPanel({ open, edge, store, runner, onClose }: DevtoolsPanelProps) {
+  const [height, setHeight] = useState(() => readHeight(Math.round(window.innerHeight * 0.45)));
+
+  const onResizeStart = (e: PointerEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    el.setPointerCapture(e.pointerId);
+    const startY = e.clientY;
+    const startH = height;
+    let next = startH;
+    const move = (m: globalThis.PointerEvent) => {
+      const dy = m.clientY - startY;
+      next = Math.max(160, Math.min(window.innerHeight - 40, startH + (edge === 'bottom' ? -dy : dy)));
+      setHeight(next);
+    };
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      writeHeight(next);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('lostpointercapture', up, { once: true });
+  };
+
+  return (
+    <>
+      <style>{componentCss + PANEL_CSS}</style>
+      <section
+        className={`afk-dt-drawer is-${edge}`}
+        hidden={!open}
+        style={{ height }}
+        aria-label="AFK devtools"
+        data-testid="afk-devtools-panel"
+      >
+        <div className="afk-dt-resize" aria-hidden="true" onPointerDown={onResizeStart} />
+        {store ? (
+          <AfkProvider store={store} {...(runner ? { runner } : {})}>
+            <PanelBody onClose={onClose} />
+          </AfkProvider>
+        ) : (
+          <>
+            <PanelHead onClose={onClose} />
+            <p className="afk-empty" data-testid="afk-devtools-no-store">
+              No store: pass <code>store</code> to &lt;AfkDevtools /&gt; or mount it inside an
+              &lt;AfkProvider&gt;.
+            </p>
+          </>
+        )}
+      </section>
+    </>
+  );
+}
+
+function PanelHead({
+  onClose,
+  runCount,
+  pending,
+}: {
+  onClose: () => void;
+  runCount?: number;
+  pending?: number;
+}) {
+  return (
+    <header className="afk-dt-head">
+      <span className="afk-dt-title">AFK devtools</span>
+      {runCount !== undefined && <span className="afk-muted afk-small">{runCount} runs</span>}
+      <span className="afk-dt-spacer" />
+      {pending !== undefined && (
+        <span
+          className={`afk-dt-badge${pending > 0 ? ' is-pending' : ''}`}
+          data-testid="afk-devtools-approvals"
+          title="Pending approvals"
+        >
+          {pending} pending {pending === 1 ? 'approval' : 'approvals'}
+        </span>
+      )}
+      <button type="button" className="afk-dt-icon" aria-label="Close AFK devtools" onClick={onClose}>
+        ✕
+      </button>
+    </header>
+  );
+}
+
+function PanelBody({ onClose }: { onClose: () => void }) {
+  const [runId, setRunId] = useState<string>();
+  const runs = useRunsQuery();
+  const pending = usePendingApprovals();
+  const list = runs.status === 'ok' ? runs.data : [];
+  const current = runId ?? list[0]?.runId;
+
+  return (
+    <>
+      <PanelHead
+        onClose={onClose}
+        {...(runs.status === 'ok' ? { runCount: list.length } : {})}
+        {...(pending.status === 'ok' ? { pending: pending.data } : {})}
+      />
+      <div className="afk-dt-body">
+        {runs.status === 'error' ? (
+          <p className="afk-error">Runs cannot be listed: {runs.error.message}</p>
+        ) : list.length === 0 ? (
+          <p className="afk-empty">
+            {runs.status === 'loading' ? 'Loading…' : 'No runs yet: start an agent run in this page.'}
+          </p>
+        ) : (
+          <ul className="afk-dt-runs" aria-label="Runs">
+            {list.map((r) => (
+              <li key={r.runId}>
+                <RunItem run={r} current={r.runId === current} onSelect={() => setRunId(r.runId)} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <RunPanes runId={current} />
+      </div>
+    </>
+  );
+}
+
+const STATUS_CLASS: Record<RunRecord['status'], SpanStatus> = {
+  running: 'running',
+  paused: 'paused',
+  interrupted: 'paused',
+  completed: 'ok',
+  degraded: 'paused',
+  failed: 'error',
+  cancelled: 'cancelled',
+};
+
+function RunItem({ run, current, onSelect }: { run: RunRecord; current: boolean; onSelect: () => void }) {
+  const ended = run.status === 'running' || run.status === 'paused' ? undefined : run.updatedAt;
+  return (
+    <button
+      type="button"
+      className="afk-dt-run-item"
+      aria-current={current}
+      data-testid="afk-devtools-run"
+      data-run-id={run.runId}
+      onClick={onSelect}
+    >
+      <span className="afk-dt-run-agent">{run.agentName}</span>
+      <time className="afk-dt-run-time" dateTime={new Date(run.startedAt).toISOString()}>
+        {new Date(run.startedAt).toLocaleTimeString()}
+      </time>
+      <span className="afk-dt-run-meta">
+        <span className={`afk-dt-status afk-status-${STATUS_CLASS[run.status]}`}>
+          {STATUS_GLYPH[STATUS_CLASS[run.status]]} {run.status}
+        </span>
+        {' · '}
+        {ended ? formatDuration(ended - run.startedAt) : '…'} ·{' '}
+        <span className="afk-mono">{run.runId.slice(0, 12)}</span>
+      </span>
+    </button>
+  );
+}
+
+function RunPanes({ runId }: { runId: string | undefined }) {
+  const view = useRun(runId);
+  const [spanId, setSpanId] = useState<string>();
+  if (!runId) return <div className="afk-dt-main" />;
+  if (view.status === 'error')
+    return (
+      <div className="afk-dt-main">
+        <p className="afk-error">This run cannot be shown: {view.error.message}</p>
+      </div>
+    );
+  const timeline = view.status === 'ok' ? view.data?.timeline : undefined;
+  const selected = timeline && spanId ? findSpan(timeline.root, spanId) : undefined;
+  return (
+    <div className="afk-dt-main">
+      {timeline ? (
+        <>
+          <RunTimeline timeline={timeline} selectedSpanId={selected?.id} onSelect={(s) => setSpanId(s.id)} />
+          <SpanInspector span={selected} />
+        </>
+      ) : (
+        <p className="afk-empty">Loading…</p>
+      )}
+    </div>
+  );
+}
+
+function useRunsQuery() {
+  const { store } = useAfkStore();
+  return useStoreQuery('afk-devtools:runs', 'all', async () =>
+    (await store.listRuns({ limit: RUN_LIMIT })).filter((r) => r.parentRunId === undefined),
+  );
+}
+
+function usePendingApprovals() {
+  const { store } = useAfkStore();
+  return useStoreQuery(
+    'afk-devtools:approvals',
+    'all',
+    async () => (await store.listApprovals({ status: 'pending' })).length,
+  );
+}
