@@ -129,6 +129,83 @@ export const OptionsSchema = z
   })
   .strict();
 
+/** An AbortSignal (duck-typed: one from another realm is accepted). */
+const SignalSchema = z.custom<AbortSignal>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AbortSignal).aborted === 'boolean' &&
+    typeof (v as AbortSignal).addEventListener === 'function',
+  'must be an AbortSignal',
+);
+
+const RunOptionsSchema = z.object({
+  userMessage: z.union([z.string(), z.array(z.unknown())]).optional(),
+  threadId: z.string().min(1).optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+  signal: SignalSchema.optional(),
+  runId: z.string().min(1).optional(),
+});
+
+const ResumeOptionsSchema = z.object({
+  runId: z.string().min(1),
+  threadId: z.string().min(1),
+  context: z.record(z.string(), z.unknown()).optional(),
+  signal: SignalSchema.optional(),
+});
+
+/** Checks the options of `run`/`runStream`/`runSync` (messages are checked by `toMessages`). */
+export function assertRunOptions(opts: unknown): asserts opts is RunOptions {
+  check(RunOptionsSchema, opts, 'run options');
+}
+
+/** Checks the options of `resume`/`resumeStream`. */
+export function assertResumeOptions(opts: unknown): asserts opts is ResumeOptions {
+  check(ResumeOptionsSchema, opts, 'resume options');
+}
+
+/** A Runner API's options must be an object (`what` names the API in the error). */
+export function assertOptionsObject(opts: unknown, what: string): void {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new AfkConfigError('invalid_argument', `${what} expects an options object, got ${describe(opts)}`);
+}
+
+/** The `{ threadId, runId }` that scope a background-ticket API. */
+export function assertTicketScope(
+  opts: unknown,
+  what: string,
+): asserts opts is { threadId: string; runId: string } {
+  assertOptionsObject(opts, what);
+  const o = opts as { threadId?: unknown; runId?: unknown };
+  assertId(o.threadId, `${what}: threadId`);
+  assertId(o.runId, `${what}: runId`);
+}
+
+/** A non-empty string argument. */
+export function assertId(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string' || value === '')
+    throw new AfkConfigError(
+      'invalid_argument',
+      `${what} must be a non-empty string, got ${describe(value)}`,
+    );
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
+}
+
+function check(schema: z.ZodType, value: unknown, what: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AfkConfigError(
+      'invalid_argument',
+      `Invalid ${what}: expected an object, got ${describe(value)}`,
+    );
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  const issues = fromZodIssues(parsed.error.issues);
+  throw new AfkConfigError('invalid_argument', `Invalid ${what}:\n${formatIssues(issues)}`, { issues });
+}
+
 export function assertAgent(agent: Agent): void {
   if (agent?.kind !== 'agent') throw new AfkConfigError('invalid_argument', 'expected an Agent instance');
 }

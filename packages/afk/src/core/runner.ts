@@ -23,6 +23,11 @@ import {
   type AgentRef,
   type AgentStreamHandle,
   assertAgent,
+  assertId,
+  assertOptionsObject,
+  assertResumeOptions,
+  assertRunOptions,
+  assertTicketScope,
   type CompactionPolicy,
   type CompactionResult,
   OptionsSchema,
@@ -33,7 +38,7 @@ import {
 } from './runner-options.js';
 import { listTickets, settleTicket } from './runner-tickets.js';
 import { StreamHub } from './stream.js';
-import { makeHandle } from './stream-handle.js';
+import { failedHandle, makeHandle } from './stream-handle.js';
 
 export type {
   AgentRef,
@@ -90,9 +95,17 @@ export class Runner {
     };
   }
 
-  /** Runs an agent to a terminal state. Resolves (never rejects) for failed runs. */
+  /**
+   * Runs an agent to a terminal state. Resolves (never rejects) for failed runs; invalid
+   * arguments (not an Agent, a malformed `userMessage`) reject with `AfkConfigError`.
+   */
   run(agent: Agent, opts: RunOptions = {}): Promise<AgentResult> {
-    const exec = this.freshExecution(agent, opts, undefined, false);
+    let exec: RunExecution;
+    try {
+      exec = this.freshExecution(agent, opts, undefined, false);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.track(exec);
   }
 
@@ -107,7 +120,13 @@ export class Runner {
    */
   runStream(agent: Agent, opts: RunOptions = {}): AgentStreamHandle {
     const hub = new StreamHub(this.config.streamBufferLimit);
-    const exec = this.freshExecution(agent, opts, hub, true);
+    let exec: RunExecution;
+    try {
+      exec = this.freshExecution(agent, opts, hub, true);
+    } catch (e) {
+      // Invalid arguments: a handle whose iteration and result reject (never a synchronous throw).
+      return failedHandle(e, opts);
+    }
     return this.handle(exec, hub, this.track(exec));
   }
 
@@ -142,12 +161,16 @@ export class Runner {
       },
       (e: unknown) => {
         // Not resumable (unknown run, corrupt checkpoint): end the stream instead of leaving it open.
-        hub.publish({ type: 'error', runId: opts.runId, error: e instanceof Error ? e.message : String(e) });
+        hub.publish({
+          type: 'error',
+          runId: String(opts?.runId),
+          error: e instanceof Error ? e.message : String(e),
+        });
         hub.close();
         throw e;
       },
     );
-    return makeHandle(opts.runId, opts.threadId, hub, result, {
+    return makeHandle(String(opts?.runId), String(opts?.threadId), hub, result, {
       cancel: (reason = 'cancelled by caller') => {
         if (execRef) execRef.cancel(reason);
         else cancelReason ??= reason;
@@ -174,31 +197,36 @@ export class Runner {
   }
 
   /** Background tickets of a run (pending only unless `includeResolved`). */
-  listBackgroundTools(opts: {
+  async listBackgroundTools(opts: {
     threadId: string;
     runId: string;
     includeResolved?: boolean;
   }): Promise<BackgroundTicket[]> {
+    assertTicketScope(opts, 'listBackgroundTools');
     return listTickets(this.rt, opts);
   }
 
   /** Resolves an external ticket; the run ingests it at its next step (or on `resume`). */
-  resolveBackgroundTool(opts: {
+  async resolveBackgroundTool(opts: {
     threadId: string;
     runId: string;
     ticketId: string;
     output: unknown;
   }): Promise<void> {
+    assertTicketScope(opts, 'resolveBackgroundTool');
+    assertId(opts.ticketId, 'resolveBackgroundTool: ticketId');
     return settleTicket(this.rt, opts, { output: opts.output });
   }
 
   /** Fails an external ticket; the model sees the error. */
-  failBackgroundTool(opts: {
+  async failBackgroundTool(opts: {
     threadId: string;
     runId: string;
     ticketId: string;
     error: string;
   }): Promise<void> {
+    assertTicketScope(opts, 'failBackgroundTool');
+    assertId(opts.ticketId, 'failBackgroundTool: ticketId');
     return settleTicket(this.rt, opts, { error: opts.error });
   }
 
@@ -206,9 +234,10 @@ export class Runner {
    * Approval requests, newest last. With `runId`, includes those raised inside its subagents at
    * any depth (they surface on the root run).
    */
-  listApprovals(
+  async listApprovals(
     filter: { threadId?: string; runId?: string; status?: ApprovalStatus } = {},
   ): Promise<ApprovalRequest[]> {
+    assertOptionsObject(filter, 'listApprovals');
     return listApprovals(this.store, filter);
   }
 
@@ -220,17 +249,27 @@ export class Runner {
    * is executing picks the decision up before it would pause; a paused one on `resume` (any
    * runner over the same store).
    */
-  decideApproval(opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string }): Promise<void> {
+  async decideApproval(opts: {
+    approvalId: string;
+    decision: ApprovalDecision;
+    argsHash?: string;
+  }): Promise<void> {
+    assertOptionsObject(opts, 'decideApproval');
+    assertId(opts.approvalId, 'decideApproval: approvalId');
     return decideApproval(this.store, opts);
   }
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */
-  compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
+  async compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
+    assertOptionsObject(opts, 'compactThread');
+    assertId(opts.threadId, 'compactThread: threadId');
     return compactThread(this.store, (runId) => this.active.has(runId), opts);
   }
 
   /** The persisted log of a run: `{ runId, threadId, seq, ts, type, step?, data }`. */
-  events(runId: string, opts: { fromSeq?: number } = {}): Promise<RunEvent[]> {
+  async events(runId: string, opts: { fromSeq?: number } = {}): Promise<RunEvent[]> {
+    assertId(runId, 'events: runId');
+    assertOptionsObject(opts, 'events');
     return this.store.readEvents(runId, opts);
   }
 
@@ -243,6 +282,7 @@ export class Runner {
     streaming: boolean,
   ): RunExecution {
     assertAgent(agent);
+    assertRunOptions(opts);
     const input = toMessages(opts.userMessage);
     const init: ExecutionInit = {
       agent,
@@ -263,6 +303,7 @@ export class Runner {
     hub: StreamHub | undefined,
   ): Promise<{ kind: 'done'; result: AgentResult } | { kind: 'exec'; exec: RunExecution }> {
     assertAgent(agent);
+    assertResumeOptions(opts);
     // Already executing on this runner: the lease (same owner) would not stop a second execution.
     const running = this.activeResults.get(opts.runId);
     if (running) {

@@ -32,3 +32,42 @@ export function makeHandle(
     },
   };
 }
+
+/**
+ * The handle of a stream that never started (invalid arguments): `result` rejects with `error`,
+ * and so does the first `next()` of every iteration; cancel/interrupt do nothing.
+ */
+export function failedHandle(
+  error: unknown,
+  opts: { runId?: unknown; threadId?: unknown } | undefined,
+): AgentStreamHandle {
+  const result = Promise.reject(error);
+  result.catch(() => undefined);
+  const iterate = (): AsyncIterableIterator<AgentStreamEvent> => {
+    let thrown = false;
+    const it: AsyncIterableIterator<AgentStreamEvent> = {
+      next: () => {
+        if (thrown) return Promise.resolve({ value: undefined, done: true });
+        thrown = true;
+        return Promise.reject(error);
+      },
+      return: () => {
+        thrown = true;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  };
+  const id = (v: unknown) => (typeof v === 'string' ? v : '');
+  const o = typeof opts === 'object' && opts !== null ? opts : {};
+  return {
+    runId: id(o.runId),
+    threadId: id(o.threadId),
+    result,
+    cancel: () => undefined,
+    interrupt: () => undefined,
+    subscribe: iterate,
+    [Symbol.asyncIterator]: iterate,
+  };
+}
