@@ -17,7 +17,7 @@ import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
  */
 export const RunnerConfigSchema = z
   .object({
-    /** headless: approvals resolve by `approvalFallback`; interactive: an InteractionProvider decides; external: the run pauses (`interrupted`) until `decideApproval` + `resume`. */
+    /** headless: approvals resolve by `approvalFallback`; interactive: an InteractionProvider decides (the Runner refuses 'interactive' without `interaction`); external: the run pauses (`interrupted`) until `decideApproval` + `resume`. */
     interactionMode: z.enum(['headless', 'interactive', 'external']).default('headless'),
     approvalFallback: z.enum(['deny', 'approve']).default('deny'),
     approvalTimeoutMs: durationMs('positive').default(300_000),

@@ -1,5 +1,5 @@
 import type { Agent } from '../agents/agent.js';
-import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
+import { AfkConfigError, AfkError, type AfkIssue, formatIssues, fromZodIssues } from '../errors/index.js';
 import type {
   AgentResult,
   ApprovalDecision,
@@ -15,7 +15,7 @@ import { type RunnerConfig, RunnerConfigSchema } from './config.js';
 import { RunExecution } from './execution.js';
 import { loadRunState } from './load.js';
 import { createModelResolver } from './models.js';
-import { runAgentSync } from './run-sync.js';
+import { runAgentSync, type SyncRunnerView } from './run-sync.js';
 import type { ExecutionInit, RunnerInternals } from './run-types.js';
 import { decideApproval, listApprovals } from './runner-approvals.js';
 import { compactThread } from './runner-compaction.js';
@@ -50,6 +50,9 @@ export type {
   RunOptions,
 } from './runner-options.js';
 
+/** Runner options holding objects with methods: they cannot cross into `runSync`'s worker. */
+const THREAD_BOUND_OPTIONS = ['store', 'llms', 'policy', 'interaction', 'telemetry', 'middlewares'] as const;
+
 /**
  * The engine: runs agents, streams them, pauses them for humans and resumes them — from memory
  * or from a durable store, in this process or another. Stateless apart from its store; one runner
@@ -67,18 +70,32 @@ export class Runner {
   private readonly active = new Map<string, RunExecution>();
   /** The result promise of each execution in `active` (a resume of it waits for that). */
   private readonly activeResults = new Map<string, Promise<AgentResult>>();
+  /** Constructor options given that cannot cross threads (`runSync` refuses them). */
+  private readonly threadBound: readonly string[];
 
-  constructor(options: RunnerOptions = {}) {
-    const issues = [];
-    const parsed = OptionsSchema.safeParse(options);
+  constructor(given: RunnerOptions = {}) {
+    const issues: AfkIssue[] = [];
+    const parsed = OptionsSchema.safeParse(given);
     if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
+    // (null or a non-object was reported above; check the rest as if no option was given)
+    const options: RunnerOptions = typeof given === 'object' && given !== null ? given : {};
     const cfg = RunnerConfigSchema.safeParse(options.config ?? {});
     if (!cfg.success)
       issues.push(...fromZodIssues(cfg.error.issues).map((i) => ({ ...i, path: ['config', ...i.path] })));
+    const mode = (options.config as { interactionMode?: unknown } | undefined)?.interactionMode;
+    if (mode === 'interactive' && options.interaction === undefined)
+      issues.push({
+        path: ['interaction'],
+        message:
+          "interactionMode 'interactive' needs an InteractionProvider (options.interaction); " +
+          "use 'external' to decide approvals with decideApproval + resume",
+        code: 'missing_interaction_provider',
+      });
     if (issues.length)
       throw new AfkConfigError('invalid_config', `Invalid Runner options:\n${formatIssues(issues)}`, {
         issues,
       });
+    this.threadBound = THREAD_BOUND_OPTIONS.filter((k) => options[k] !== undefined);
     this.store = options.store ?? new InMemoryStore();
     this.config = Object.freeze(cfg.data!);
     this.rt = {
@@ -192,8 +209,13 @@ export class Runner {
     return runAgentSync(ref, opts, this.syncOptions());
   }
 
-  private syncOptions(): { config: RunnerConfig; customStore: boolean; customLlms: boolean } {
-    return { config: this.config, customStore: !(this.store instanceof InMemoryStore), customLlms: false };
+  private syncOptions(): SyncRunnerView {
+    return {
+      config: this.config,
+      customStore: !(this.store instanceof InMemoryStore),
+      customLlms: false,
+      unsupportedOptions: this.threadBound,
+    };
   }
 
   /** Background tickets of a run (pending only unless `includeResolved`). */
