@@ -4,7 +4,8 @@ import type { AgentStreamEvent, StreamHub } from './stream.js';
 
 /**
  * The primary subscriber exists from the start, so no event is missed however late iteration
- * begins; it is the one whose early exit cancels the run. Later iterations are extra subscribers.
+ * begins; it is the one whose early exit cancels the run and whose reading paces it. Later
+ * iterations and `subscribe()` are extra subscribers: bounded, they never hold the run back.
  */
 export function makeHandle(
   runId: string,
@@ -13,8 +14,9 @@ export function makeHandle(
   result: Promise<AgentResult>,
   control: { cancel(reason?: string): void; interrupt(): void },
 ): AgentStreamHandle {
-  let primary: AsyncIterableIterator<AgentStreamEvent> | undefined = hub.subscribe(() =>
-    control.cancel('stream consumer stopped'),
+  let primary: AsyncIterableIterator<AgentStreamEvent> | undefined = hub.subscribe(
+    () => control.cancel('stream consumer stopped'),
+    { primary: true },
   );
   // A handle used only for its `result` must not surface an unhandled rejection or keep events alive.
   result.catch(() => undefined);
