@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import type { PolicyEngine } from '../agents/policy.js';
-import { AfkConfigError, formatIssues, fromZodIssues } from '../errors/index.js';
+import { AfkConfigError, type AfkIssue, formatIssues, fromZodIssues } from '../errors/index.js';
 import type { AgentResult } from '../events/records.js';
 import type { JSONValue } from '../internal/json.js';
 import type { LLMClient, LLMResolver, Message } from '../llms/types.js';
@@ -9,7 +9,7 @@ import { MessageSchema } from '../llms/types.js';
 import type { MemoryStore } from '../memory/types.js';
 import type { TelemetrySink } from '../telemetry/index.js';
 import type { Middleware } from '../tools/tool.js';
-import type { RunnerConfigInput } from './config.js';
+import { type RunnerConfig, type RunnerConfigInput, RunnerConfigSchema } from './config.js';
 import type { InteractionProvider } from './interaction.js';
 import type { AgentStreamEvent } from './stream.js';
 
@@ -204,6 +204,46 @@ function check(schema: z.ZodType, value: unknown, what: string): void {
   if (parsed.success) return;
   const issues = fromZodIssues(parsed.error.issues);
   throw new AfkConfigError('invalid_argument', `Invalid ${what}:\n${formatIssues(issues)}`, { issues });
+}
+
+/** Runner options holding objects with methods: they cannot cross into `runSync`'s worker. */
+export const THREAD_BOUND_OPTIONS = [
+  'store',
+  'llms',
+  'policy',
+  'interaction',
+  'telemetry',
+  'middlewares',
+] as const;
+
+/**
+ * Checks the `Runner` constructor's options and config, and refuses them with one
+ * `AfkConfigError` listing every issue (`interactionMode: 'interactive'` without an
+ * `interaction` provider is one).
+ */
+export function parseRunnerOptions(given: unknown): { options: RunnerOptions; config: RunnerConfig } {
+  const issues: AfkIssue[] = [];
+  const parsed = OptionsSchema.safeParse(given);
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
+  // (null or a non-object was reported above; check the rest as if no option was given)
+  const options: RunnerOptions = typeof given === 'object' && given !== null ? given : {};
+  const cfg = RunnerConfigSchema.safeParse(options.config ?? {});
+  if (!cfg.success)
+    issues.push(...fromZodIssues(cfg.error.issues).map((i) => ({ ...i, path: ['config', ...i.path] })));
+  const mode = (options.config as { interactionMode?: unknown } | undefined)?.interactionMode;
+  if (mode === 'interactive' && options.interaction === undefined)
+    issues.push({
+      path: ['interaction'],
+      message:
+        "interactionMode 'interactive' needs an InteractionProvider (options.interaction); " +
+        "use 'external' to decide approvals with decideApproval + resume",
+      code: 'missing_interaction_provider',
+    });
+  if (issues.length || !cfg.success)
+    throw new AfkConfigError('invalid_config', `Invalid Runner options:\n${formatIssues(issues)}`, {
+      issues,
+    });
+  return { options, config: cfg.data };
 }
 
 export function assertAgent(agent: Agent): void {

@@ -1,5 +1,5 @@
 import type { Agent } from '../agents/agent.js';
-import { AfkConfigError, AfkError, type AfkIssue, formatIssues, fromZodIssues } from '../errors/index.js';
+import { AfkError } from '../errors/index.js';
 import type {
   AgentResult,
   ApprovalDecision,
@@ -11,7 +11,7 @@ import type { RunEvent } from '../events/run-event.js';
 import { newId } from '../internal/ids.js';
 import { InMemoryStore } from '../memory/in-memory.js';
 import type { MemoryStore } from '../memory/types.js';
-import { type RunnerConfig, RunnerConfigSchema } from './config.js';
+import type { RunnerConfig } from './config.js';
 import { RunExecution } from './execution.js';
 import { loadRunState } from './load.js';
 import { createModelResolver } from './models.js';
@@ -30,10 +30,11 @@ import {
   assertTicketScope,
   type CompactionPolicy,
   type CompactionResult,
-  OptionsSchema,
+  parseRunnerOptions,
   type ResumeOptions,
   type RunnerOptions,
   type RunOptions,
+  THREAD_BOUND_OPTIONS,
   toMessages,
 } from './runner-options.js';
 import { listTickets, settleTicket } from './runner-tickets.js';
@@ -49,9 +50,6 @@ export type {
   RunnerOptions,
   RunOptions,
 } from './runner-options.js';
-
-/** Runner options holding objects with methods: they cannot cross into `runSync`'s worker. */
-const THREAD_BOUND_OPTIONS = ['store', 'llms', 'policy', 'interaction', 'telemetry', 'middlewares'] as const;
 
 /**
  * The engine: runs agents, streams them, pauses them for humans and resumes them — from memory
@@ -74,30 +72,10 @@ export class Runner {
   private readonly threadBound: readonly string[];
 
   constructor(given: RunnerOptions = {}) {
-    const issues: AfkIssue[] = [];
-    const parsed = OptionsSchema.safeParse(given);
-    if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
-    // (null or a non-object was reported above; check the rest as if no option was given)
-    const options: RunnerOptions = typeof given === 'object' && given !== null ? given : {};
-    const cfg = RunnerConfigSchema.safeParse(options.config ?? {});
-    if (!cfg.success)
-      issues.push(...fromZodIssues(cfg.error.issues).map((i) => ({ ...i, path: ['config', ...i.path] })));
-    const mode = (options.config as { interactionMode?: unknown } | undefined)?.interactionMode;
-    if (mode === 'interactive' && options.interaction === undefined)
-      issues.push({
-        path: ['interaction'],
-        message:
-          "interactionMode 'interactive' needs an InteractionProvider (options.interaction); " +
-          "use 'external' to decide approvals with decideApproval + resume",
-        code: 'missing_interaction_provider',
-      });
-    if (issues.length)
-      throw new AfkConfigError('invalid_config', `Invalid Runner options:\n${formatIssues(issues)}`, {
-        issues,
-      });
+    const { options, config } = parseRunnerOptions(given);
     this.threadBound = THREAD_BOUND_OPTIONS.filter((k) => options[k] !== undefined);
     this.store = options.store ?? new InMemoryStore();
-    this.config = Object.freeze(cfg.data!);
+    this.config = Object.freeze(config);
     this.rt = {
       store: this.store,
       config: this.config,
