@@ -17,7 +17,7 @@ import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
  */
 export const RunnerConfigSchema = z
   .object({
-    /** headless: approvals resolve by `approvalFallback`; interactive: an InteractionProvider decides; external: the run pauses (`interrupted`) until `decideApproval` + `resume`. */
+    /** headless: approvals resolve by `approvalFallback`; interactive: an InteractionProvider decides (the Runner refuses 'interactive' without `interaction`); external: the run pauses (`interrupted`) until `decideApproval` + `resume`. */
     interactionMode: z.enum(['headless', 'interactive', 'external']).default('headless'),
     approvalFallback: z.enum(['deny', 'approve']).default('deny'),
     approvalTimeoutMs: durationMs('positive').default(300_000),
@@ -33,7 +33,7 @@ export const RunnerConfigSchema = z
     backgroundMaxWaitMs: durationMs().default(60_000),
     /** A side-effecting call that started but never finished before a crash: ask a human, or fail the call. */
     unknownSideEffectPolicy: z.enum(['ask', 'fail']).default('ask'),
-    /** Per-subscriber stream buffer bound; beyond it a lagging subscriber drops events (with a warning). */
+    /** Per-subscriber stream buffer bound; beyond it a lagging subscriber drops events, then gets a `warning` ('stream_events_dropped'). Only the handle's own iteration paces the run. */
     streamBufferLimit: z.number().int().positive().default(10_000),
   })
   .strict();

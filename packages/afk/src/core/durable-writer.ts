@@ -1,4 +1,4 @@
-import { AfkStorageError } from '../errors/index.js';
+import { type AfkErrorCode, AfkStorageError, isAfkError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { JSONValue } from '../internal/json.js';
@@ -7,10 +7,34 @@ import type { RunLease, RunRecord, StoreBatch } from '../memory/types.js';
 import { type RunFoldState, toSnapshot } from './fold.js';
 import type { FlushOptions, RunnerInternals } from './run-types.js';
 
+/** Tries of one batch (the first write and its retries) before the run gives up on the store. */
+export const WRITE_ATTEMPTS = 3;
+/** The pause before each retry of a failed batch write, in ms. */
+const RETRY_DELAYS_MS = [20, 100];
+/** Refusals that the same batch would meet again: no retry. */
+const PERMANENT: ReadonlySet<AfkErrorCode> = new Set<AfkErrorCode>([
+  'invalid_argument',
+  'approval_stale',
+  'run_leased',
+  'storage_closed',
+  'storage_version',
+  'storage_foreign',
+  'unsupported',
+  'row_corrupt',
+  'log_corrupt',
+  'checkpoint_corrupt',
+]);
+
 /**
  * The durable side of one execution: the sequence numbers, the batch of events (and approval and
  * ticket rows) appended since the last write, snapshots, and the run's lease. The execution
  * appends as it goes and flushes at the durable points of each step.
+ *
+ * One write chain: flushes run one after another, and a batch stays this writer's until the
+ * store commits it. A failed write is retried (the same batch, `WRITE_ATTEMPTS` tries in all,
+ * unless the refusal is permanent); when it still fails, its events go back in front of any
+ * appended since, so the seqs stay gap-free and the next write (the run's failure ending)
+ * carries them.
  */
 export class DurableWriter {
   /** The seq of the next appended event. */
@@ -20,6 +44,9 @@ export class DurableWriter {
   private pendingTickets: BackgroundTicket[] = [];
   private stepsSinceSnapshot = 0;
   private eventsSinceSnapshot = 0;
+  /** The seq of the last event the store committed (-1: none yet). */
+  committedSeq: number;
+  private chain: Promise<void> = Promise.resolve();
   private lease: RunLease | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -29,6 +56,7 @@ export class DurableWriter {
     firstSeq: number,
   ) {
     this.nextSeq = firstSeq;
+    this.committedSeq = firstSeq - 1;
   }
 
   /** One appended event, written at the next flush. */
@@ -45,8 +73,51 @@ export class DurableWriter {
     this.pendingTickets.push(t);
   }
 
-  /** Writes everything appended since the last flush in one atomic batch. */
-  async flush(state: RunFoldState, opts: FlushOptions = {}): Promise<void> {
+  /**
+   * Takes back the last appended event while it is still unwritten (a final `run_completed`
+   * whose batch failed: the failure ending replaces it). False when it was written or is not last.
+   */
+  retract(e: RunEvent): boolean {
+    if (this.pending.at(-1) !== e || e.seq !== this.nextSeq - 1) return false;
+    this.pending.pop();
+    this.nextSeq--;
+    this.eventsSinceSnapshot--;
+    return true;
+  }
+
+  /** Events appended but not yet committed. */
+  get unwritten(): number {
+    return this.pending.length;
+  }
+
+  /** Writes everything appended since the last flush in one atomic batch (after any flush in progress). */
+  flush(state: RunFoldState, opts: FlushOptions = {}): Promise<void> {
+    const write = this.chain.then(() => this.writePending(state, opts));
+    this.chain = write.catch(() => undefined);
+    return write;
+  }
+
+  /**
+   * Last resort when the run's final batch cannot be written: the run record alone, marked
+   * failed with its result, naming the last committed event (so the stored log stays valid and
+   * resumable). One try; a failure is swallowed (the store is gone).
+   */
+  async markFailed(state: RunFoldState, result: RunRecord['result']): Promise<boolean> {
+    const run: RunRecord = {
+      ...runRecord(state),
+      status: 'failed',
+      lastSeq: this.committedSeq,
+      ...(result ? { result } : {}),
+    };
+    const write = this.chain.then(() => this.rt.store.write({ run }));
+    this.chain = write.catch(() => undefined);
+    return write.then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async writePending(state: RunFoldState, opts: FlushOptions): Promise<void> {
     if (
       !this.pending.length &&
       !opts.snapshot &&
@@ -54,11 +125,14 @@ export class DurableWriter {
       !this.pendingTickets.length
     )
       return;
+    const events = this.pending;
+    const approvals = this.pendingApprovals;
+    const tickets = this.pendingTickets;
     const batch: StoreBatch = {
-      events: this.pending,
+      events,
       run: runRecord(state),
-      ...(this.pendingApprovals.length ? { approvals: this.pendingApprovals } : {}),
-      ...(this.pendingTickets.length ? { tickets: this.pendingTickets } : {}),
+      ...(approvals.length ? { approvals } : {}),
+      ...(tickets.length ? { tickets } : {}),
       ...(opts.snapshot
         ? {
             // The live context may hold secrets: snapshots get it redacted, like run_started.
@@ -77,15 +151,52 @@ export class DurableWriter {
       ...(opts.thread ? { thread: opts.thread } : {}),
       durability: opts.durability ?? 'default',
     };
+    // Appends made while the write is in flight start the next batch.
     this.pending = [];
     this.pendingApprovals = [];
     this.pendingTickets = [];
+    try {
+      await this.writeWithRetry(batch);
+    } catch (e) {
+      // A batch is atomic: none of it is stored. It stays ours, in front of what came since.
+      this.pending = events.concat(this.pending);
+      this.pendingApprovals = approvals.concat(this.pendingApprovals);
+      this.pendingTickets = tickets.concat(this.pendingTickets);
+      throw this.failure(e, events.length);
+    }
+    if (events.length) this.committedSeq = events[events.length - 1]!.seq;
     if (opts.snapshot) {
       this.stepsSinceSnapshot = 0;
-      this.eventsSinceSnapshot = 0;
+      this.eventsSinceSnapshot = this.pending.length;
     }
-    await this.rt.store.write(batch);
     await this.renewLease();
+  }
+
+  /** Writes `batch`, retrying transient refusals; throws the first refusal (the root cause). */
+  private async writeWithRetry(batch: StoreBatch): Promise<void> {
+    let first: unknown;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.rt.store.write(batch);
+        return;
+      } catch (e) {
+        first ??= e;
+        if (attempt >= WRITE_ATTEMPTS || (isAfkError(e) && PERMANENT.has(e.code))) throw first;
+        const delay = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]!;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /** The error a failed write ends the run with: the store's `storage_*` code (else storage_error). */
+  private failure(e: unknown, events: number): AfkStorageError {
+    const code: AfkErrorCode = isAfkError(e) && e.code.startsWith('storage_') ? e.code : 'storage_error';
+    const why = e instanceof Error ? e.message : String(e);
+    return new AfkStorageError(
+      code,
+      `run ${this.runId}: a batch of ${events} event(s) could not be written (${why}); nothing of it was stored`,
+      { cause: e },
+    );
   }
 
   /**

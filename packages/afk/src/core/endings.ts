@@ -47,7 +47,7 @@ export async function finish(
     ...(pending ? { pending } : {}),
   });
   const safe = toJSONValue(result) as unknown as AgentResult;
-  host.emit('run_completed', { result: safe }, host.state.step);
+  const completed = host.emit('run_completed', { result: safe }, host.state.step);
   let thread: ThreadRecord | undefined;
   const init = host.init;
   if (!init.parent) {
@@ -61,7 +61,13 @@ export async function finish(
       updatedAt: Date.now(),
     };
   }
-  await host.flush({ snapshot: true, final: true, ...(thread ? { thread } : {}) });
+  try {
+    await host.flush({ snapshot: true, final: true, ...(thread ? { thread } : {}) });
+  } catch (e) {
+    // Never written: the failure ending (endFromError) appends its own run_completed instead.
+    host.retract(completed);
+    throw e;
+  }
   return publishEnd(host, safe, result);
 }
 
@@ -92,13 +98,17 @@ export async function endFromError(host: EndingHost, e: unknown): Promise<AgentR
     state = 'cancelled';
     info = toErrorInfo(reason ?? e, 'cancelled');
   } else if (e instanceof AfkStorageError || (isAfkError(e) && e.name === 'AfkStorageError')) {
-    // Persistence is gone: report, but do not try to write more (the committed log stays intact).
     info = toErrorInfo(e);
-    if (!host.state) {
-      closeHub(host);
-      throw e;
+    if ((e as AfkStorageError).code === 'run_leased') {
+      // Another owner executes the run now: it is that owner's log, write nothing more.
+      if (!host.state) {
+        closeHub(host);
+        throw e;
+      }
+      return publishEnd(host, buildResult(host.state, 'failed', { error: info }));
     }
-    return publishEnd(host, buildResult(host.state, 'failed', { error: info }));
+    // Otherwise the store failed (a write after its retries, or a read): end `failed` with a
+    // best-effort final write that carries the unwritten events and run_completed.
   } else {
     info = toErrorInfo(e, 'internal');
   }
@@ -108,8 +118,12 @@ export async function endFromError(host: EndingHost, e: unknown): Promise<AgentR
   }
   try {
     return await finish(host, state, info);
-  } catch (writeError) {
-    return publishEnd(host, buildResult(host.state, 'failed', { error: toErrorInfo(writeError) }));
+  } catch {
+    // The final batch was refused too: mark the record failed (naming the last committed event,
+    // so the stored log stays valid and resumable), else leave the store as it is.
+    const failed = buildResult(host.state, 'failed', { error: info });
+    await host.markFailed(toJSONValue(failed) as unknown as AgentResult);
+    return publishEnd(host, failed);
   }
 }
 

@@ -157,6 +157,14 @@ export class RunExecution {
     return this.writer.flush(this.state, opts);
   }
 
+  retract(e: RunEvent): void {
+    this.writer.retract(e);
+  }
+
+  async markFailed(result: AgentResult): Promise<void> {
+    await this.writer.markFailed(this.state, result);
+  }
+
   // ---- the step loop -------------------------------------------------------------------------
 
   /** Runs to a terminal state. Never throws for a failed run: the result says so. */

@@ -268,7 +268,9 @@ describe('run loop and events', () => {
     expect(n).toBeGreaterThan(5000);
     const rest: AgentStreamEvent[] = [];
     for await (const e of lagging) rest.push(e);
-    expect(rest.length).toBeLessThanOrEqual(101);
+    // The buffer bound, then the warning saying how many were dropped, then `completed`.
+    expect(rest.length).toBeLessThanOrEqual(102);
+    expect(rest.at(-2)).toMatchObject({ type: 'warning', data: { code: 'stream_events_dropped' } });
     expect(rest.at(-1)?.type).toBe('completed');
   });
 

@@ -142,6 +142,11 @@ describe('runSync (Node)', { timeout: 60_000 }, () => {
     expect(() => new Runner({ store: custom }).runSync({ module: ok })).toThrow(
       /cannot use the Runner option store/,
     );
+    // Every constructor option holding objects with methods is named, all at once.
+    const interaction = { decide: async () => ({ kind: 'approve' as const }) };
+    expect(() => new Runner({ interaction, middlewares: [] }).runSync({ module: ok })).toThrow(
+      /cannot use the Runner options interaction, middlewares/,
+    );
     expect(() =>
       runAgentSync({ module: ok }, {}, { ...view, unsupportedOptions: ['store', 'policy'] }),
     ).toThrow(

@@ -172,4 +172,8 @@ export type EndingHost = RunLog &
     readonly rt: Pick<RunnerInternals, 'store'>;
     readonly awaiting: ApprovalRequest[];
     flush(opts?: FlushOptions): Promise<void>;
+    /** Takes back the last appended event while it is unwritten (see `DurableWriter.retract`). */
+    retract(e: RunEvent): void;
+    /** Best effort: the run record alone, marked failed with `result` (see `DurableWriter.markFailed`). */
+    markFailed(result: AgentResult): Promise<void>;
   };

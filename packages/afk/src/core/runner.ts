@@ -1,5 +1,5 @@
 import type { Agent } from '../agents/agent.js';
-import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
+import { AfkError } from '../errors/index.js';
 import type {
   AgentResult,
   ApprovalDecision,
@@ -11,11 +11,11 @@ import type { RunEvent } from '../events/run-event.js';
 import { newId } from '../internal/ids.js';
 import { InMemoryStore } from '../memory/in-memory.js';
 import type { MemoryStore } from '../memory/types.js';
-import { type RunnerConfig, RunnerConfigSchema } from './config.js';
+import type { RunnerConfig } from './config.js';
 import { RunExecution } from './execution.js';
 import { loadRunState } from './load.js';
 import { createModelResolver } from './models.js';
-import { runAgentSync } from './run-sync.js';
+import { runAgentSync, type SyncRunnerView } from './run-sync.js';
 import type { ExecutionInit, RunnerInternals } from './run-types.js';
 import { decideApproval, listApprovals } from './runner-approvals.js';
 import { compactThread } from './runner-compaction.js';
@@ -23,17 +23,23 @@ import {
   type AgentRef,
   type AgentStreamHandle,
   assertAgent,
+  assertId,
+  assertOptionsObject,
+  assertResumeOptions,
+  assertRunOptions,
+  assertTicketScope,
   type CompactionPolicy,
   type CompactionResult,
-  OptionsSchema,
+  parseRunnerOptions,
   type ResumeOptions,
   type RunnerOptions,
   type RunOptions,
+  THREAD_BOUND_OPTIONS,
   toMessages,
 } from './runner-options.js';
 import { listTickets, settleTicket } from './runner-tickets.js';
 import { StreamHub } from './stream.js';
-import { makeHandle } from './stream-handle.js';
+import { failedHandle, makeHandle } from './stream-handle.js';
 
 export type {
   AgentRef,
@@ -62,20 +68,14 @@ export class Runner {
   private readonly active = new Map<string, RunExecution>();
   /** The result promise of each execution in `active` (a resume of it waits for that). */
   private readonly activeResults = new Map<string, Promise<AgentResult>>();
+  /** Constructor options given that cannot cross threads (`runSync` refuses them). */
+  private readonly threadBound: readonly string[];
 
-  constructor(options: RunnerOptions = {}) {
-    const issues = [];
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
-    const cfg = RunnerConfigSchema.safeParse(options.config ?? {});
-    if (!cfg.success)
-      issues.push(...fromZodIssues(cfg.error.issues).map((i) => ({ ...i, path: ['config', ...i.path] })));
-    if (issues.length)
-      throw new AfkConfigError('invalid_config', `Invalid Runner options:\n${formatIssues(issues)}`, {
-        issues,
-      });
+  constructor(given: RunnerOptions = {}) {
+    const { options, config } = parseRunnerOptions(given);
+    this.threadBound = THREAD_BOUND_OPTIONS.filter((k) => options[k] !== undefined);
     this.store = options.store ?? new InMemoryStore();
-    this.config = Object.freeze(cfg.data!);
+    this.config = Object.freeze(config);
     this.rt = {
       store: this.store,
       config: this.config,
@@ -90,9 +90,17 @@ export class Runner {
     };
   }
 
-  /** Runs an agent to a terminal state. Resolves (never rejects) for failed runs. */
+  /**
+   * Runs an agent to a terminal state. Resolves (never rejects) for failed runs; invalid
+   * arguments (not an Agent, a malformed `userMessage`) reject with `AfkConfigError`.
+   */
   run(agent: Agent, opts: RunOptions = {}): Promise<AgentResult> {
-    const exec = this.freshExecution(agent, opts, undefined, false);
+    let exec: RunExecution;
+    try {
+      exec = this.freshExecution(agent, opts, undefined, false);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.track(exec);
   }
 
@@ -107,7 +115,13 @@ export class Runner {
    */
   runStream(agent: Agent, opts: RunOptions = {}): AgentStreamHandle {
     const hub = new StreamHub(this.config.streamBufferLimit);
-    const exec = this.freshExecution(agent, opts, hub, true);
+    let exec: RunExecution;
+    try {
+      exec = this.freshExecution(agent, opts, hub, true);
+    } catch (e) {
+      // Invalid arguments: a handle whose iteration and result reject (never a synchronous throw).
+      return failedHandle(e, opts);
+    }
     return this.handle(exec, hub, this.track(exec));
   }
 
@@ -142,12 +156,16 @@ export class Runner {
       },
       (e: unknown) => {
         // Not resumable (unknown run, corrupt checkpoint): end the stream instead of leaving it open.
-        hub.publish({ type: 'error', runId: opts.runId, error: e instanceof Error ? e.message : String(e) });
+        hub.publish({
+          type: 'error',
+          runId: String(opts?.runId),
+          error: e instanceof Error ? e.message : String(e),
+        });
         hub.close();
         throw e;
       },
     );
-    return makeHandle(opts.runId, opts.threadId, hub, result, {
+    return makeHandle(String(opts?.runId), String(opts?.threadId), hub, result, {
       cancel: (reason = 'cancelled by caller') => {
         if (execRef) execRef.cancel(reason);
         else cancelReason ??= reason;
@@ -169,36 +187,46 @@ export class Runner {
     return runAgentSync(ref, opts, this.syncOptions());
   }
 
-  private syncOptions(): { config: RunnerConfig; customStore: boolean; customLlms: boolean } {
-    return { config: this.config, customStore: !(this.store instanceof InMemoryStore), customLlms: false };
+  private syncOptions(): SyncRunnerView {
+    return {
+      config: this.config,
+      customStore: !(this.store instanceof InMemoryStore),
+      customLlms: false,
+      unsupportedOptions: this.threadBound,
+    };
   }
 
   /** Background tickets of a run (pending only unless `includeResolved`). */
-  listBackgroundTools(opts: {
+  async listBackgroundTools(opts: {
     threadId: string;
     runId: string;
     includeResolved?: boolean;
   }): Promise<BackgroundTicket[]> {
+    assertTicketScope(opts, 'listBackgroundTools');
     return listTickets(this.rt, opts);
   }
 
   /** Resolves an external ticket; the run ingests it at its next step (or on `resume`). */
-  resolveBackgroundTool(opts: {
+  async resolveBackgroundTool(opts: {
     threadId: string;
     runId: string;
     ticketId: string;
     output: unknown;
   }): Promise<void> {
+    assertTicketScope(opts, 'resolveBackgroundTool');
+    assertId(opts.ticketId, 'resolveBackgroundTool: ticketId');
     return settleTicket(this.rt, opts, { output: opts.output });
   }
 
   /** Fails an external ticket; the model sees the error. */
-  failBackgroundTool(opts: {
+  async failBackgroundTool(opts: {
     threadId: string;
     runId: string;
     ticketId: string;
     error: string;
   }): Promise<void> {
+    assertTicketScope(opts, 'failBackgroundTool');
+    assertId(opts.ticketId, 'failBackgroundTool: ticketId');
     return settleTicket(this.rt, opts, { error: opts.error });
   }
 
@@ -206,9 +234,10 @@ export class Runner {
    * Approval requests, newest last. With `runId`, includes those raised inside its subagents at
    * any depth (they surface on the root run).
    */
-  listApprovals(
+  async listApprovals(
     filter: { threadId?: string; runId?: string; status?: ApprovalStatus } = {},
   ): Promise<ApprovalRequest[]> {
+    assertOptionsObject(filter, 'listApprovals');
     return listApprovals(this.store, filter);
   }
 
@@ -220,17 +249,27 @@ export class Runner {
    * is executing picks the decision up before it would pause; a paused one on `resume` (any
    * runner over the same store).
    */
-  decideApproval(opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string }): Promise<void> {
+  async decideApproval(opts: {
+    approvalId: string;
+    decision: ApprovalDecision;
+    argsHash?: string;
+  }): Promise<void> {
+    assertOptionsObject(opts, 'decideApproval');
+    assertId(opts.approvalId, 'decideApproval: approvalId');
     return decideApproval(this.store, opts);
   }
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */
-  compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
+  async compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
+    assertOptionsObject(opts, 'compactThread');
+    assertId(opts.threadId, 'compactThread: threadId');
     return compactThread(this.store, (runId) => this.active.has(runId), opts, this.rt.resolveModel);
   }
 
   /** The persisted log of a run: `{ runId, threadId, seq, ts, type, step?, data }`. */
-  events(runId: string, opts: { fromSeq?: number } = {}): Promise<RunEvent[]> {
+  async events(runId: string, opts: { fromSeq?: number } = {}): Promise<RunEvent[]> {
+    assertId(runId, 'events: runId');
+    assertOptionsObject(opts, 'events');
     return this.store.readEvents(runId, opts);
   }
 
@@ -243,6 +282,7 @@ export class Runner {
     streaming: boolean,
   ): RunExecution {
     assertAgent(agent);
+    assertRunOptions(opts);
     const input = toMessages(opts.userMessage);
     const init: ExecutionInit = {
       agent,
@@ -263,6 +303,7 @@ export class Runner {
     hub: StreamHub | undefined,
   ): Promise<{ kind: 'done'; result: AgentResult } | { kind: 'exec'; exec: RunExecution }> {
     assertAgent(agent);
+    assertResumeOptions(opts);
     // Already executing on this runner: the lease (same owner) would not stop a second execution.
     const running = this.activeResults.get(opts.runId);
     if (running) {

@@ -147,16 +147,35 @@ export function projectEvent(e: RunEvent, agentPath: string): Draft | undefined 
   }
 }
 
+/** The `data` of the `warning` a subscriber gets after it lost events to its full buffer. */
+export interface StreamLagWarning {
+  code: 'stream_events_dropped';
+  message: string;
+  /** Events this subscriber lost (not delivered), since the previous such warning. */
+  dropped: number;
+  /** The seq range of the lost events. */
+  fromSeq: number;
+  toSeq: number;
+}
+
 class Subscriber implements AsyncIterator<AgentStreamEvent> {
   readonly queue: AgentStreamEvent[] = [];
   private head = 0;
   private wake: ((r: IteratorResult<AgentStreamEvent>) => void) | undefined;
   done = false;
+  /** Events lost in all. */
   dropped = 0;
   started = false;
+  /** Events lost since the last lag warning (and the first of them). */
+  private lost = 0;
+  private lostFrom = 0;
+  private lostTo = 0;
+  private lostRunId = '';
 
   constructor(
     private readonly limit: number,
+    /** The primary subscriber (the handle's own iteration) may hold the run back; extra ones never. */
+    readonly primary: boolean,
     private readonly onReturn: () => void,
   ) {}
 
@@ -166,21 +185,49 @@ class Subscriber implements AsyncIterator<AgentStreamEvent> {
 
   push(ev: AgentStreamEvent): void {
     if (this.done) return;
+    const last = ev.type === 'completed';
+    if (this.buffered >= this.limit && !last) {
+      // Bounded memory: a subscriber that stops reading loses events instead of growing without
+      // bound; it learns how many from a `warning` once there is room (at the latest before `completed`).
+      if (this.lost === 0) {
+        this.lostFrom = ev.seq;
+        this.lostRunId = ev.runId;
+      }
+      this.lost++;
+      this.lostTo = ev.seq;
+      this.dropped++;
+      return;
+    }
+    if (this.lost > 0) this.deliver(this.lagWarning());
+    this.deliver(ev);
+  }
+
+  private lagWarning(): AgentStreamEvent {
+    const data: StreamLagWarning = {
+      code: 'stream_events_dropped',
+      message: `this stream subscriber lagged: ${this.lost} event(s) (seq ${this.lostFrom}..${this.lostTo}) were dropped from its full buffer (streamBufferLimit ${this.limit})`,
+      dropped: this.lost,
+      fromSeq: this.lostFrom,
+      toSeq: this.lostTo,
+    };
+    this.lost = 0;
+    // Its seq is the last lost event's: the seqs a subscriber sees keep increasing.
+    return { type: 'warning', seq: data.toSeq, runId: this.lostRunId, data };
+  }
+
+  private deliver(ev: AgentStreamEvent): void {
     if (this.wake) {
       const w = this.wake;
       this.wake = undefined;
       w({ value: ev, done: false });
       return;
     }
-    if (this.buffered >= this.limit && ev.type !== 'completed') {
-      // Bounded memory: a subscriber that stops reading loses events instead of growing without bound.
-      this.dropped++;
-      return;
-    }
     this.queue.push(ev);
   }
 
   end(): void {
+    // A stream that closes without `completed` (an error) still reports what was lost.
+    if (this.lost > 0 && !this.done) this.deliver(this.lagWarning());
     this.done = true;
     if (this.wake && this.buffered === 0) {
       const w = this.wake;
@@ -217,8 +264,14 @@ class Subscriber implements AsyncIterator<AgentStreamEvent> {
 }
 
 /**
- * Fans a run's stream out to subscribers, each with a bounded buffer. Sequence numbers are
- * assigned here, so every subscriber sees the same gap-free `seq`.
+ * Fans a run's stream out to subscribers, each with a bounded buffer (`streamBufferLimit`).
+ * Sequence numbers are assigned here, so every subscriber sees the same `seq` for an event.
+ *
+ * Only the primary subscriber (the handle's own iteration) applies backpressure, and only once it
+ * reads: the run waits while it lags. Extra subscribers (`handle.subscribe()`) and a primary that
+ * never reads never hold the run back: when their buffer is full they lose events, and get a
+ * `warning` (`data.code` 'stream_events_dropped', with the count and seq range) in their own
+ * stream once there is room again, at the latest just before `completed`, which is never dropped.
  */
 export class StreamHub {
   private seq = 0;
@@ -228,11 +281,15 @@ export class StreamHub {
 
   constructor(private readonly limit: number) {}
 
-  /** A new subscriber from now on; `onReturn` runs when its consumer stops early. */
+  /**
+   * A new subscriber from now on; `onReturn` runs when its consumer stops early. `primary`: the
+   * one subscriber whose reading paces the run (see the class doc).
+   */
   subscribe(
     onReturn: () => void = () => {},
+    opts: { primary?: boolean } = {},
   ): AsyncIterableIterator<AgentStreamEvent> & { readonly dropped: number } {
-    const sub: Subscriber = new Subscriber(this.limit, () => {
+    const sub: Subscriber = new Subscriber(this.limit, opts.primary === true, () => {
       this.subs.delete(sub);
       this.notifyDrain();
       onReturn();
@@ -242,7 +299,7 @@ export class StreamHub {
     const iter = {
       next: () => {
         const p = sub.next();
-        this.notifyDrain();
+        if (sub.primary) this.notifyDrain();
         return p;
       },
       return: () => sub.return(),
@@ -270,20 +327,22 @@ export class StreamHub {
   }
 
   /**
-   * Backpressure for the step loop: resolves once every subscriber that is actively reading has
-   * fewer than `highWater` events buffered. Subscribers that never started reading do not stall
-   * the run (they are bounded by the buffer limit instead).
+   * Backpressure for the step loop: resolves once the primary subscriber, if it is reading, has
+   * fewer than `highWater` (at most the buffer limit) events buffered. Extra subscribers and a
+   * primary that never started reading are not waited for (their buffers are bounded instead).
    */
   async drained(highWater = 256): Promise<void> {
+    const mark = Math.min(highWater, this.limit);
     for (;;) {
       let full = false;
-      for (const s of this.subs) if (s.started && !s.done && s.buffered >= highWater) full = true;
+      for (const s of this.subs) if (s.primary && s.started && !s.done && s.buffered >= mark) full = true;
       if (!full || this.closed) return;
       await new Promise<void>((r) => this.drainWaiters.push(r));
     }
   }
 
   private notifyDrain(): void {
+    if (this.drainWaiters.length === 0) return;
     const w = this.drainWaiters;
     this.drainWaiters = [];
     for (const r of w) r();

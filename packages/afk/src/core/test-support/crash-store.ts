@@ -4,7 +4,10 @@ import { InMemoryStore } from '../../memory/in-memory.js';
 import type { EvalReportRecord, MemoryStore, RunLease, StoreBatch } from '../../memory/types.js';
 import { DelegatingStore } from './delegating-store.js';
 
-/** When the simulated process dies. The first matching write is refused, and every write after it. */
+/**
+ * When the simulated process dies. The first matching write is refused (`storage_error`), and
+ * every write after it (`storage_closed`: the runner's retry and its failure ending are refused).
+ */
 export interface KillCondition {
   /** Die at the write that would take the number of committed events (this wrapper's) beyond `n`. */
   afterEvents?: number;
@@ -35,7 +38,7 @@ export class CrashStore extends DelegatingStore {
   committedEvents = 0;
   /** True once the kill condition fired. */
   killed = false;
-  /** Writes attempted after the crash (a dead process attempts none). */
+  /** Writes attempted after the crash (all refused). */
   writesAfterKill = 0;
   /** The batch that was refused when the kill fired. */
   killedBatch: StoreBatch | undefined;
@@ -55,7 +58,8 @@ export class CrashStore extends DelegatingStore {
   override async write(batch: StoreBatch): Promise<void> {
     if (this.killed) {
       this.writesAfterKill++;
-      throw new AfkStorageError('storage_error', 'simulated crash: the store is gone');
+      // Permanent (the runner does not retry it): a dead process's store is gone.
+      throw new AfkStorageError('storage_closed', 'simulated crash: the store is gone');
     }
     if (this.shouldKill(batch)) {
       this.killed = true;
