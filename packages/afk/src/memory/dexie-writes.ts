@@ -77,6 +77,70 @@ export async function writeBatch(
   });
 }
 
+/** Batches the raw path writes: the step loop's (events, run record, snapshot, thread). */
+export function isStepBatch(b: StoreBatch): boolean {
+  return !b.approvals?.length && !b.tickets?.length;
+}
+
+/**
+ * `writeBatch` for step batches, on the raw IndexedDB API of the open connection (Dexie's
+ * transaction and request wrappers cost about as much again as the commit itself; a step pays
+ * it twice). Same guarantees: one transaction whose requests are all issued at once; per run,
+ * one reverse key-cursor step reads the last stored seq and the transaction aborts unless the
+ * batch continues it exactly (a gap, an overlap, a run "starting" at 0 over existing events);
+ * `add` refuses any existing [runId+seq]; any failure aborts the whole transaction. The events
+ * go last, so a failing `add` (quota, clone) rolls back every other row of the batch.
+ *
+ * Dexie does not see these writes: the caller tells `liveQuery` readers (`BatchAnnouncer`).
+ */
+export function writeStepBatch(
+  idb: IDBDatabase,
+  keyRange: typeof IDBKeyRange,
+  batch: StoreBatch,
+  plan: ReadonlyMap<string, RunAppend>,
+  durability: IDBTransactionDurability,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const tx = idb.transaction(touchedTables(batch), 'readwrite', { durability });
+    let refusal: unknown;
+    const refuse = (e: unknown) => {
+      if (refusal !== undefined) return;
+      refusal = e;
+      try {
+        tx.abort();
+      } catch {
+        // Already finishing: onabort reports the transaction's own error.
+      }
+    };
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(refusal ?? tx.error ?? new DOMException('transaction aborted', 'AbortError'));
+    try {
+      const events = plan.size ? tx.objectStore('events') : undefined;
+      if (events) {
+        for (const [runId, r] of plan) {
+          const last = events.openKeyCursor(
+            keyRange.bound([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY]),
+            'prev',
+          );
+          last.onsuccess = () => {
+            const key = last.result?.key as [string, number] | undefined;
+            const expected = key === undefined ? 0 : key[1] + 1;
+            if (expected !== r.first) refuse(seqConflict(runId, r.first, expected));
+          };
+        }
+      }
+      if (batch.run) tx.objectStore('runs').put(batch.run);
+      if (batch.snapshot) tx.objectStore('snapshots').put(batch.snapshot);
+      if (batch.thread) tx.objectStore('threads').put(batch.thread);
+      // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
+      if (events) for (const e of batch.events!) events.add(e);
+    } catch (e) {
+      // A synchronous refusal (DataCloneError, a closing connection): nothing may commit.
+      refuse(e);
+    }
+  });
+}
+
 /** The full report in `evalResults` and a small summary row in `evalRuns`, together. */
 export async function putEvalReport(db: AfkDexie, report: EvalReportRecord): Promise<void> {
   const rep = report.report;
