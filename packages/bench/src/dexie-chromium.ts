@@ -445,7 +445,7 @@ function writeNote(b: WriteBreakdown, s: SizeFigures): string {
 }
 
 /** The label of the floor measured pairwise with `DexieStore.write` (see page.ts). */
-const PAIRED_FLOOR = 'raw IDB, requests issued together (default), paired with DexieStore.write';
+const PAIRED_FLOOR = 'raw IDB, requests issued together (default)';
 
 function latencyTable(sizes: SizeFigures[], plan: Plan): Table {
   return {

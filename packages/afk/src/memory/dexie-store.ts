@@ -9,7 +9,7 @@ import {
 } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import { batchChanges, planBatch } from './batch.js';
+import { batchChanges, checkRecords, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import { DexieConnection } from './dexie-connection.js';
 import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
@@ -159,10 +159,12 @@ export class DexieStore implements MemoryStore {
 
   async write(batch: StoreBatch): Promise<void> {
     this.assertOpen();
-    const plan = planBatch(batch, { deep: true });
+    const step = isStepBatch(batch);
+    // Step batches validate their records inside the transaction (see writeStepBatch).
+    const plan = planBatch(batch, { deep: !step });
     if (touchedTables(batch).length === 0) return;
     let raw: RawBatch | undefined;
-    if (isStepBatch(batch)) {
+    if (step) {
       // The hot path: raw IndexedDB on the open connection, durability per transaction.
       const db = await this.ready();
       const idb = db.backendDB() as IDBDatabase | null;
@@ -172,7 +174,7 @@ export class DexieStore implements MemoryStore {
         );
       const durability = batch.durability === 'relaxed' ? 'relaxed' : this.config.durability;
       try {
-        await writeStepBatch(idb, this.config.IDBKeyRange, batch, plan, durability);
+        await writeStepBatch(idb, this.config.IDBKeyRange, batch, plan, durability, checkRecords);
       } catch (e) {
         throw this.closedError ?? this.fail(e, 'write');
       }

@@ -89,7 +89,9 @@ export function isStepBatch(b: StoreBatch): boolean {
  * one reverse key-cursor step reads the last stored seq and the transaction aborts unless the
  * batch continues it exactly (a gap, an overlap, a run "starting" at 0 over existing events);
  * `add` refuses any existing [runId+seq]; any failure aborts the whole transaction. The events
- * go last, so a failing `add` (quota, clone) rolls back every other row of the batch.
+ * go last, so a failing `add` (quota, clone) rolls back every other row of the batch. `validate`
+ * (the records' zod check) runs right after the requests are issued, while IndexedDB works on
+ * them: nothing can commit before this task ends, so a refusal still aborts it all.
  *
  * Dexie does not see these writes: the caller tells `liveQuery` readers (`BatchAnnouncer`).
  */
@@ -99,6 +101,7 @@ export function writeStepBatch(
   batch: StoreBatch,
   plan: ReadonlyMap<string, RunAppend>,
   durability: IDBTransactionDurability,
+  validate: (batch: StoreBatch) => void,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const tx = idb.transaction(touchedTables(batch), 'readwrite', { durability });
@@ -116,6 +119,13 @@ export function writeStepBatch(
     tx.onabort = () => reject(refusal ?? tx.error ?? new DOMException('transaction aborted', 'AbortError'));
     try {
       const events = plan.size ? tx.objectStore('events') : undefined;
+      // Once every check passed nothing else can refuse the batch but a failing request, which
+      // aborts by itself: commit() lets IndexedDB commit as soon as the last write is done,
+      // without waiting for the results to travel back here first.
+      let unchecked = plan.size;
+      const checked = () => {
+        if (--unchecked === 0 && refusal === undefined) commit(tx);
+      };
       if (events) {
         for (const [runId, r] of plan) {
           const last = events.openKeyCursor(
@@ -126,6 +136,7 @@ export function writeStepBatch(
             const key = last.result?.key as [string, number] | undefined;
             const expected = key === undefined ? 0 : key[1] + 1;
             if (expected !== r.first) refuse(seqConflict(runId, r.first, expected));
+            else checked();
           };
         }
       }
@@ -134,11 +145,24 @@ export function writeStepBatch(
       if (batch.thread) tx.objectStore('threads').put(batch.thread);
       // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
       if (events) for (const e of batch.events!) events.add(e);
+      // Validation runs while IndexedDB works on the requests: nothing commits before this task
+      // ends (and, with events, before the continuity reads answer), so a refusal still aborts all.
+      validate(batch);
+      if (!events) commit(tx);
     } catch (e) {
       // A synchronous refusal (DataCloneError, a closing connection): nothing may commit.
       refuse(e);
     }
   });
+}
+
+/** `IDBTransaction.commit()` where it exists (it only hastens what auto-commit would do). */
+function commit(tx: IDBTransaction): void {
+  try {
+    tx.commit?.();
+  } catch {
+    // Already committing or aborted: the transaction's events report the outcome.
+  }
 }
 
 /** The full report in `evalResults` and a small summary row in `evalRuns`, together. */

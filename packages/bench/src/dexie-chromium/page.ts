@@ -458,6 +458,27 @@ export interface WriteBreakdown {
 
 type RawDurability = 'default' | 'relaxed' | 'strict';
 
+interface RawOptions {
+  durability: RawDurability;
+  /** Await each request before issuing the next. */
+  sequential: boolean;
+  /** Read the run's last key first (a reverse key cursor), as the continuity check does. */
+  readFirst: boolean;
+  /** `commit()` once every request is issued. */
+  commit?: boolean;
+  /** `commit()` when the read's result arrives (what `DexieStore.write` does). */
+  commitAfterRead?: boolean;
+}
+
+/** One way of writing the batches, on a database of its own. */
+interface Contender {
+  label: string;
+  open(): Promise<{ write(b: StoreBatch): Promise<void>; close(): Promise<void> }>;
+}
+
+/** The floor `DexieStore.write` is held to (see `WriteBreakdown.storeOverRaw`). */
+const FLOOR = 'raw IDB, requests issued together (default)';
+
 /**
  * A database with DexieStore's own schema (same object stores, keys and indexes: the same work
  * per row in the backend), opened with the raw IndexedDB API.
@@ -474,27 +495,12 @@ async function openRaw(name: string): Promise<IDBDatabase> {
 }
 
 /**
- * Replays the batches of a real run with the raw IndexedDB API: one readwrite transaction per
- * batch. `sequential` awaits each request before issuing the next (as an `await` per table
- * inside a Dexie transaction does); otherwise every request is issued at once and only the
- * commit is awaited. `readFirst` adds the continuity check's read (a reverse key cursor).
+ * One batch as one raw readwrite transaction; resolves with its ms (until `complete`).
+ * `sequential` awaits each request before issuing the next (as an `await` per table inside a
+ * Dexie transaction does); otherwise every request is issued at once and only the commit is
+ * awaited. `readFirst` adds the continuity check's read (a reverse key cursor).
  */
-async function rawReplay(
-  db: IDBDatabase,
-  batches: StoreBatch[],
-  opts: { durability: RawDurability; sequential: boolean; readFirst: boolean },
-): Promise<number[]> {
-  const out: number[] = [];
-  for (const b of batches) out.push(await rawWrite(db, b, opts));
-  return out;
-}
-
-/** One batch as one raw readwrite transaction; resolves with its ms (until `complete`). */
-async function rawWrite(
-  db: IDBDatabase,
-  b: StoreBatch,
-  opts: { durability: RawDurability; sequential: boolean; readFirst: boolean },
-): Promise<number> {
+async function rawWrite(db: IDBDatabase, b: StoreBatch, opts: RawOptions): Promise<number> {
   const stores = ['events', 'runs', ...(b.snapshot ? ['snapshots'] : []), ...(b.thread ? ['threads'] : [])];
   const t0 = performance.now();
   const tx = db.transaction(stores, 'readwrite', { durability: opts.durability });
@@ -511,16 +517,23 @@ async function rawWrite(
   const ops: Array<() => IDBRequest> = [];
   const runId = b.events?.[0]?.runId ?? '';
   if (opts.readFirst)
-    ops.push(() => events.openKeyCursor(IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]), 'prev'));
+    ops.push(() => {
+      const r = events.openKeyCursor(IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]), 'prev');
+      if (opts.commitAfterRead && !opts.sequential) r.addEventListener('success', () => tx.commit());
+      return r;
+    });
   for (const e of b.events ?? []) ops.push(() => events.add(e));
   if (b.run) ops.push(() => tx.objectStore('runs').put(b.run));
   if (b.snapshot) ops.push(() => tx.objectStore('snapshots').put(b.snapshot));
   if (b.thread) ops.push(() => tx.objectStore('threads').put(b.thread));
   if (opts.sequential) for (const op of ops) await req(op());
   else for (const op of ops) op();
+  if (opts.commit) tx.commit();
   await done;
   return performance.now() - t0;
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function medianOf(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -585,99 +598,123 @@ async function writeBreakdown(opts: {
     medians[label] = medianOf(out);
   };
 
-  // 1. DexieStore.write, the whole thing (validation, continuity read, transaction, change
-  // pings), paired batch by batch with the raw floor on a database of its own.
-  const storeMs: number[] = [];
-  const floorMs: number[] = [];
-  const floor = { durability: 'default', sequential: false, readFirst: false } as const;
-  for (let round = 0; round < opts.rounds; round++) {
-    const name = dbName('breakdown');
-    const rawName = dbName('raw');
-    const store = new DexieStore({ name });
-    const raw = await openRaw(rawName);
-    await store.write(all[0]!);
-    await rawWrite(raw, all[0]!, floor);
-    for (const [i, b] of steps.entries()) {
-      const timeStore = async () => {
-        const t0 = performance.now();
-        await store.write(b);
-        storeMs.push(performance.now() - t0);
+  // Every way of writing the batches, each on a database of its own, timed batch by batch in
+  // rotating order (so load drift on a shared machine hits them alike), `rounds` times.
+  const raw =
+    (o: RawOptions): Contender['open'] =>
+    async () => {
+      const name = dbName('raw');
+      const db = await openRaw(name);
+      return {
+        write: async (b) => {
+          await rawWrite(db, b, o);
+        },
+        close: async () => {
+          db.close();
+          await deleteDb(name);
+        },
       };
-      const timeRaw = async () => floorMs.push(await rawWrite(raw, b, floor));
-      if ((i + round) % 2 === 0) {
-        await timeStore();
-        await timeRaw();
-      } else {
-        await timeRaw();
-        await timeStore();
-      }
-    }
-    await store.close();
-    raw.close();
-    await deleteDb(name);
-    await deleteDb(rawName);
-  }
-  medians['DexieStore.write'] = medianOf(storeMs);
-  medians['raw IDB, requests issued together (default), paired with DexieStore.write'] = medianOf(floorMs);
-  // 2. Dexie's transaction API on the same schema, no AFK checks: an await per table, as in write().
-  {
-    const name = dbName('breakdown');
-    const store = new DexieStore({ name });
-    await store.write(all[0]!);
-    const db = store.dexie;
-    await timeEach(
-      'Dexie transaction (await per table, no checks)',
-      async (b) => {
-        await db.transaction('rw', [db.events, db.runs], async () => {
+    };
+  const dexie =
+    (write: (db: DexieStore['dexie'], b: StoreBatch) => Promise<unknown>): Contender['open'] =>
+    async () => {
+      const name = dbName('breakdown');
+      const store = new DexieStore({ name });
+      await store.open();
+      return {
+        write: async (b) => {
+          await write(store.dexie, b);
+        },
+        close: async () => {
+          await store.close();
+          await deleteDb(name);
+        },
+      };
+    };
+  const contenders: Contender[] = [
+    {
+      label: 'DexieStore.write',
+      open: async () => {
+        const name = dbName('breakdown');
+        const store = new DexieStore({ name });
+        return {
+          write: (b) => store.write(b),
+          close: async () => {
+            await store.close();
+            await deleteDb(name);
+          },
+        };
+      },
+    },
+    { label: FLOOR, open: raw({ durability: 'default', sequential: false, readFirst: false }) },
+    {
+      label: 'raw IDB, reverse key cursor + requests issued together, commit() after the read (default)',
+      open: raw({ durability: 'default', sequential: false, readFirst: true, commitAfterRead: true }),
+    },
+    {
+      label: 'raw IDB, reverse key cursor + requests issued together (default)',
+      open: raw({ durability: 'default', sequential: false, readFirst: true }),
+    },
+    {
+      label: 'raw IDB, requests issued together + commit() (default)',
+      open: raw({ durability: 'default', sequential: false, readFirst: false, commit: true }),
+    },
+    {
+      label: 'raw IDB, read + awaited requests (default)',
+      open: raw({ durability: 'default', sequential: true, readFirst: true }),
+    },
+    {
+      label: 'raw IDB, requests issued together (relaxed)',
+      open: raw({ durability: 'relaxed', sequential: false, readFirst: false }),
+    },
+    {
+      label: 'raw IDB, requests issued together (strict)',
+      open: raw({ durability: 'strict', sequential: false, readFirst: false }),
+    },
+    {
+      label: 'Dexie transaction (await per table, no checks)',
+      open: dexie((db, b) =>
+        db.transaction('rw', [db.events, db.runs, db.snapshots, db.threads], async () => {
           if (b.events?.length) await db.events.bulkAdd(b.events);
           if (b.run) await db.runs.put(b.run);
-        });
-      },
-      steps,
-    );
-    await timeEach(
-      'Dexie transaction (requests issued together)',
-      async (b) => {
-        const shifted = (b.events ?? []).map((e) => ({ ...e, runId: `${e.runId}-2` }));
-        await db.transaction('rw', [db.events, db.runs], () =>
+          if (b.snapshot) await db.snapshots.put(b.snapshot);
+          if (b.thread) await db.threads.put(b.thread);
+        }),
+      ),
+    },
+    {
+      label: 'Dexie transaction (requests issued together)',
+      open: dexie((db, b) =>
+        db.transaction('rw', [db.events, db.runs, db.snapshots, db.threads], () =>
           Promise.all([
-            db.events.bulkAdd(shifted),
-            b.run ? db.runs.put({ ...b.run, runId: `${b.run.runId}-2` }) : undefined,
+            b.events?.length ? db.events.bulkAdd(b.events) : undefined,
+            b.run ? db.runs.put(b.run) : undefined,
+            b.snapshot ? db.snapshots.put(b.snapshot) : undefined,
+            b.thread ? db.threads.put(b.thread) : undefined,
           ]),
-        );
-      },
-      steps,
-    );
-    await store.close();
-    await deleteDb(name);
-  }
-  // 3. Raw IndexedDB, per durability hint and request pattern.
-  const variants: Array<[string, { durability: RawDurability; sequential: boolean; readFirst: boolean }]> = [
-    [
-      'raw IDB, read + awaited requests (default)',
-      { durability: 'default', sequential: true, readFirst: true },
-    ],
-    [
-      'raw IDB, requests issued together (default)',
-      { durability: 'default', sequential: false, readFirst: false },
-    ],
-    [
-      'raw IDB, requests issued together (relaxed)',
-      { durability: 'relaxed', sequential: false, readFirst: false },
-    ],
-    [
-      'raw IDB, requests issued together (strict)',
-      { durability: 'strict', sequential: false, readFirst: false },
-    ],
+        ),
+      ),
+    },
   ];
-  for (const [label, o] of variants) {
-    const name = dbName('raw');
-    const db = await openRaw(name);
-    await rawReplay(db, all.slice(0, 1), o);
-    medians[label] = medianOf(await rawReplay(db, steps, o));
-    db.close();
-    await deleteDb(name);
+  const samples = contenders.map((): number[] => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    const open = [];
+    for (const c of contenders) open.push(await c.open());
+    for (const o of open) await o.write(all[0]!);
+    for (const [i, b] of steps.entries()) {
+      for (let k = 0; k < open.length; k++) {
+        const at = (i + round + k) % open.length;
+        const t0 = performance.now();
+        await open[at]!.write(b);
+        samples[at]!.push(performance.now() - t0);
+        // One task untimed: the store pings other readers in a task of its own after a write
+        // (off the writer's path); that must not land in the next contender's timing.
+        await nextTask();
+      }
+    }
+    for (const o of open) await o.close();
   }
+  for (const [k, c] of contenders.entries()) medians[c.label] = medianOf(samples[k]!);
   await timeEach(
     'validation only (RunEventSchema per event)',
     async (b) => {
@@ -689,7 +726,7 @@ async function writeBreakdown(opts: {
     batches: steps.length,
     eventsPerBatch: steps.reduce((n, b) => n + (b.events?.length ?? 0), 0) / steps.length,
     medians,
-    storeOverRaw: medianOf(storeMs) / medianOf(floorMs),
+    storeOverRaw: medians['DexieStore.write']! / medians[FLOOR]!,
     rounds: opts.rounds,
   };
 }

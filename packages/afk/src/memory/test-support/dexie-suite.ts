@@ -279,7 +279,7 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         expect((await s.getRun('r1'))?.lastSeq).toBe(1);
       });
 
-      it('validates records before the transaction: invalid input is invalid_argument and writes nothing', async () => {
+      it('validates records before anything commits: invalid input is invalid_argument and writes nothing', async () => {
         const s = store();
         const bogus = { ...ev('r1', 0), type: 'bogus' } as unknown as RunEvent;
         const e = await rejectsWith(s.write({ events: [bogus], run: runRecord('r1') }), 'invalid_argument');
