@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from '../internal/duration.js';
 
 const FailurePolicy = z.enum(['continue', 'fail', 'degrade']);
 
@@ -11,7 +12,8 @@ const FailurePolicy = z.enum(['continue', 'fail', 'degrade']);
  * Defaults: maxSteps 20, maxLlmCalls 50, maxToolCalls 200, maxWallTimeMs 300_000,
  * maxParallelTools 16, maxSubagentDepth 3, maxSubagentFanoutPerStep 4, llmFailurePolicy 'fail',
  * tool/subagent/approvalDenial policies 'continue', onLimit 'degrade', fallbackModels [],
- * breaker { failureThreshold 5, cooldownMs 30_000 }.
+ * breaker { failureThreshold 5, cooldownMs 30_000 }. Durations are capped at 2_147_483_647 ms
+ * (`MAX_TIMER_MS`, about 24.8 days: a longer timer would fire at once).
  *
  * @example
  * new Agent({ name: 'a', model, failSafe: { maxSteps: 5, onLimit: 'fail' } })
@@ -21,7 +23,7 @@ export const FailSafeConfigSchema = z
     maxSteps: z.number().int().positive().default(20),
     maxLlmCalls: z.number().int().positive().default(50),
     maxToolCalls: z.number().int().nonnegative().default(200),
-    maxWallTimeMs: z.number().positive().default(300_000),
+    maxWallTimeMs: durationMs().positive().default(300_000),
     maxTotalCostUsd: z.number().nonnegative().optional(),
     maxTotalTokens: z.number().int().nonnegative().optional(),
     maxParallelTools: z.number().int().positive().default(16),
@@ -36,7 +38,7 @@ export const FailSafeConfigSchema = z
     breaker: z
       .object({
         failureThreshold: z.number().int().positive().default(5),
-        cooldownMs: z.number().nonnegative().default(30_000),
+        cooldownMs: durationMs().default(30_000),
       })
       .default({ failureThreshold: 5, cooldownMs: 30_000 }),
   })

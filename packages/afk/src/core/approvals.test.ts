@@ -2,45 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { PolicyEngine } from '../agents/policy.js';
-import type { ApprovalRequest } from '../events/records.js';
 import { scripted } from '../llms/providers/scripted.js';
 import { InMemoryStore } from '../memory/in-memory.js';
 import { tool } from '../tools/tool.js';
-import type { InteractionProvider } from './interaction.js';
 import { Runner } from './runner.js';
 import { toolContent } from './test-support/fixtures.js';
-
-type Sent = { to: string; body: string };
-
-/** A side-effecting `send` tool that records every execution. */
-function sendTool(log: Sent[], opts: { needsApproval?: boolean | ((a: Sent) => boolean) } = {}) {
-  return tool({
-    name: 'send',
-    description: 'Send a message',
-    args: z.object({ to: z.string().min(1), body: z.string() }),
-    run: async (a) => {
-      log.push(a);
-      return `sent to ${a.to}`;
-    },
-    ...(opts.needsApproval === undefined ? {} : { needsApproval: opts.needsApproval }),
-  });
-}
-
-const askSend = new PolicyEngine([
-  {
-    id: 'ask-send',
-    action: 'request_approval',
-    when: { event: 'tool_before_execute', tool: 'send' },
-    reason: 'sending needs a human',
-  },
-]);
-
-function sendModel() {
-  return scripted([
-    { toolCalls: [{ id: 'call_send', name: 'send', args: { to: 'bob', body: 'hi' } }] },
-    { text: 'done' },
-  ]);
-}
+import { askSend, type Sent, sendModel, sendTool } from './test-support/mail-fixtures.js';
 
 async function interruptedRun(store = new InMemoryStore()) {
   const sent: Sent[] = [];
@@ -393,75 +360,4 @@ describe('B22: needsApproval is honoured on every path', () => {
   });
 
   it.skip('an MCP tool (afk/mcp is not built yet)', () => {});
-});
-
-describe('interactive mode with an InteractionProvider', () => {
-  it('the provider approves in process: no interruption, the tool runs', async () => {
-    const sent: Sent[] = [];
-    const seen: ApprovalRequest[] = [];
-    const interaction: InteractionProvider = {
-      decide: async (req) => {
-        seen.push(req);
-        return { kind: 'approve' };
-      },
-    };
-    const runner = new Runner({ policy: askSend, interaction, config: { interactionMode: 'interactive' } });
-    const r = await runner.run(new Agent({ name: 'mailer', model: sendModel(), tools: [sendTool(sent)] }), {
-      userMessage: 'x',
-    });
-    expect(r.state).toBe('completed');
-    expect(sent).toEqual([{ to: 'bob', body: 'hi' }]);
-    expect(seen).toEqual([
-      expect.objectContaining({ toolName: 'send', args: { to: 'bob', body: 'hi' }, ruleId: 'ask-send' }),
-    ]);
-    const resolved = (await runner.events(r.runId)).find((e) => e.type === 'approval_resolved');
-    expect(resolved?.data).toMatchObject({ status: 'approved', by: 'interaction_provider' });
-  });
-
-  it('the provider edits the args', async () => {
-    const sent: Sent[] = [];
-    const interaction: InteractionProvider = {
-      decide: async () => ({ kind: 'edit', args: { to: 'carol', body: 'hi' } }),
-    };
-    const runner = new Runner({ policy: askSend, interaction, config: { interactionMode: 'interactive' } });
-    const r = await runner.run(new Agent({ name: 'mailer', model: sendModel(), tools: [sendTool(sent)] }), {
-      userMessage: 'x',
-    });
-    expect(r.state).toBe('completed');
-    expect(sent).toEqual([{ to: 'carol', body: 'hi' }]);
-  });
-
-  it('a provider that never answers times out to the fallback (deny), even if it ignores the signal', async () => {
-    const sent: Sent[] = [];
-    let aborted = false;
-    const interaction: InteractionProvider = {
-      decide: (_req, { signal }) => {
-        signal.addEventListener('abort', () => {
-          aborted = true;
-        });
-        return new Promise(() => {});
-      },
-    };
-    const model = sendModel();
-    const runner = new Runner({
-      policy: askSend,
-      interaction,
-      config: { interactionMode: 'interactive', approvalTimeoutMs: 30 },
-    });
-    const t0 = Date.now();
-    const r = await runner.run(new Agent({ name: 'mailer', model, tools: [sendTool(sent)] }), {
-      userMessage: 'x',
-    });
-    expect(Date.now() - t0).toBeLessThan(2000);
-    expect(r.state).toBe('completed');
-    expect(sent).toHaveLength(0);
-    expect(aborted).toBe(true);
-    expect(toolContent(model.requests[1], 'call_send')).toContain('rejected');
-    const events = await runner.events(r.runId);
-    expect(events.find((e) => e.type === 'approval_resolved')?.data).toMatchObject({
-      status: 'rejected',
-      by: 'timeout',
-    });
-    expect(events.some((e) => e.type === 'warning' && e.data.code === 'approval_fallback')).toBe(true);
-  });
 });

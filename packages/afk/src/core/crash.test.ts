@@ -1,69 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
-import type { AgentResult, ApprovalRequest } from '../events/records.js';
-import type { JSONValue } from '../internal/json.js';
+import type { AgentResult } from '../events/records.js';
 import { scripted } from '../llms/providers/scripted.js';
 import type { LLMRequest } from '../llms/types.js';
 import type { MemoryStore } from '../memory/types.js';
-import { tool } from '../tools/tool.js';
 import type { InteractionProvider } from './interaction.js';
 import { Runner } from './runner.js';
+import { countingTools, outputOf } from './test-support/counting-tools.js';
 import { CrashStore } from './test-support/crash-store.js';
 import { normaliseTranscript, prng, toolContent, toolResults } from './test-support/fixtures.js';
-
-/** Tools that count their executions in a Map keyed by name and args. */
-function countingTools(counts: Map<string, number>) {
-  const bump = (name: string, args: unknown) => {
-    const key = `${name}:${JSON.stringify(args)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  };
-  const sideEffect = (
-    name: string,
-    args: z.ZodObject,
-    out: (a: Record<string, unknown>) => string,
-    extra: { needsApproval?: boolean } = {},
-  ) =>
-    tool({
-      name,
-      description: name,
-      args,
-      effects: 'side_effect',
-      ...extra,
-      run: async (a: Record<string, unknown>) => {
-        bump(name, a);
-        return out(a);
-      },
-    });
-  const pure = (name: string, args: z.ZodObject, out: (a: Record<string, unknown>) => unknown) =>
-    tool({
-      name,
-      description: name,
-      args,
-      effects: 'pure',
-      run: async (a: Record<string, unknown>) => {
-        bump(name, a);
-        return out(a);
-      },
-    });
-  return {
-    send: sideEffect('send_email', z.object({ to: z.string() }), (a) => `sent:${String(a.to)}`),
-    charge: sideEffect('charge', z.object({ amount: z.number() }), (a) => `charged:${String(a.amount)}`),
-    write: sideEffect('write_file', z.object({ path: z.string() }), (a) => `wrote:${String(a.path)}`),
-    add: pure('add', z.object({ a: z.number(), b: z.number() }), (a) => Number(a.a) + Number(a.b)),
-    lookup: pure('lookup', z.object({ key: z.string() }), (a) => `value-of-${String(a.key)}`),
-    sideEffect,
-  };
-}
-
-/** What the side-effecting tools return, so a "did it happen?" answer can restate the real output. */
-function outputOf(a: ApprovalRequest): JSONValue {
-  const args = a.args as Record<string, JSONValue>;
-  if (a.toolName === 'send_email') return `sent:${String(args.to)}`;
-  if (a.toolName === 'charge') return `charged:${String(args.amount)}`;
-  if (a.toolName === 'write_file') return `wrote:${String(args.path)}`;
-  throw new Error(`unexpected approval for ${a.toolName}`);
-}
 
 describe('B24: a crash after a side-effecting tool started', () => {
   function chargeAgent(counts: Map<string, number>) {
@@ -384,76 +330,5 @@ describe('random kills', () => {
     // The seeded points spread over the whole run, and recovery itself crashed often.
     expect(killPoints.size).toBeGreaterThan(15);
     expect(recoveryCrashes).toBeGreaterThan(10);
-  });
-});
-
-/** One side-effecting `charge` call (id 'ch'), then 'done'; `counts` records real executions. */
-function payAgent(amount: number) {
-  const counts = new Map<string, number>();
-  const charge = countingTools(counts).sideEffect(
-    'charge',
-    z.object({ amount: z.number() }),
-    (a) => `charged:${String(a.amount)}`,
-  );
-  const mk = () =>
-    new Agent({
-      name: 'pay',
-      model: scripted((req: LLMRequest) =>
-        toolResults(req) === 0
-          ? { toolCalls: [{ id: 'ch', name: 'charge', args: { amount } }] }
-          : { text: 'done' },
-      ),
-      tools: [charge],
-    });
-  return { counts, mk };
-}
-
-describe('unknown side effects by interaction mode', () => {
-  it('headless: nobody can confirm, so the call is skipped (never re-run) and the model is told', async () => {
-    const { counts, mk } = payAgent(7);
-    const crash = new CrashStore({ onEventType: 'tool_completed' });
-    const r = await new Runner({ store: crash }).run(mk(), { userMessage: 'x' });
-    expect(r.state).toBe('failed');
-    const runner = new Runner({ store: crash.inner });
-    const done = await runner.resume(mk(), { runId: r.runId, threadId: r.threadId });
-    expect(done.state).toBe('completed');
-    expect(counts.get('charge:{"amount":7}')).toBe(1);
-    const events = await runner.events(r.runId);
-    const resolved = events.find((e) => e.type === 'approval_resolved');
-    expect(resolved?.data).toMatchObject({ status: 'rejected', by: 'fallback' });
-    const result = events.filter((e) => e.type === 'tool_completed').at(-1);
-    expect(result?.data).toMatchObject({ errorCode: 'side_effect_unknown', isError: true });
-  });
-});
-
-describe('a re-run approved after a crash is journaled again', () => {
-  it('a second crash during the approved re-run asks again instead of re-running blindly', async () => {
-    const { counts, mk } = payAgent(9);
-    const external = { interactionMode: 'external' as const };
-    // Crash 1: the tool ran, its result never became durable.
-    const crash = new CrashStore({ onEventType: 'tool_completed' });
-    const r = await new Runner({ store: crash }).run(mk(), { userMessage: 'x' });
-    expect(r.state).toBe('failed');
-    // A human says it did not happen: approve the re-run; crash 2 hits during that re-run.
-    const second = new CrashStore({ onEventType: 'tool_completed' }, crash.inner);
-    const asker = new Runner({ store: second, config: external });
-    const q1 = await asker.resume(mk(), { runId: r.runId, threadId: r.threadId });
-    expect(q1.state).toBe('interrupted');
-    await asker.decideApproval({ approvalId: q1.pending!.approvals[0]!.id, decision: { kind: 'approve' } });
-    const crashed = await asker.resume(mk(), { runId: r.runId, threadId: r.threadId });
-    expect(crashed.state).toBe('failed');
-    expect(counts.get('charge:{"amount":9}')).toBe(2);
-    // After crash 2 the old "approve" is not reused: the runner asks again.
-    const runner = new Runner({ store: crash.inner, config: external });
-    const q2 = await runner.resume(mk(), { runId: r.runId, threadId: r.threadId });
-    expect(q2.state).toBe('interrupted');
-    expect(counts.get('charge:{"amount":9}')).toBe(2);
-    await runner.decideApproval({
-      approvalId: q2.pending!.approvals[0]!.id,
-      decision: { kind: 'respond', value: 'charged:9' },
-    });
-    const done = await runner.resume(mk(), { runId: r.runId, threadId: r.threadId });
-    expect(done.state).toBe('completed');
-    expect(counts.get('charge:{"amount":9}')).toBe(2);
   });
 });

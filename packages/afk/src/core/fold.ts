@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { AfkStorageError } from '../errors/index.js';
+import { AfkStorageError, fromZodIssues } from '../errors/index.js';
 import type {
   AgentResult,
   ApprovalDecision,
@@ -12,6 +11,7 @@ import type { RunEvent } from '../events/run-event.js';
 import type { JSONValue } from '../internal/json.js';
 import type { Message, ToolCall } from '../llms/types.js';
 import { type RunSnapshot, SNAPSHOT_VERSION } from '../memory/types.js';
+import { RunFoldStateSchema } from './fold-schema.js';
 
 export interface JournalEntry {
   toolName: string;
@@ -296,23 +296,6 @@ export function foldRun(events: readonly RunEvent[], base?: RunFoldState): RunFo
   return s;
 }
 
-const FoldStateEnvelope = z.looseObject({
-  runId: z.string(),
-  threadId: z.string(),
-  agentName: z.string(),
-  status: z.string(),
-  lastSeq: z.number(),
-  messages: z.array(z.unknown()),
-  usage: z.object({
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    totalTokens: z.number(),
-    costUsd: z.number(),
-  }),
-  journal: z.record(z.string(), z.unknown()),
-  pendingToolCalls: z.array(z.unknown()),
-});
-
 /**
  * Makes a snapshot record of a state. Mid-run the state keeps changing, so it is deep-copied;
  * the final snapshot of a run that has ended is handed over as is (nothing mutates it again, and
@@ -337,11 +320,22 @@ export function fromSnapshot(snap: RunSnapshot): RunFoldState {
       `snapshot of run ${snap.runId} at seq ${snap.seq} has schema version ${String(snap.version)}; this AFK reads version ${SNAPSHOT_VERSION}`,
     );
   }
-  const parsed = FoldStateEnvelope.safeParse(snap.state);
-  if (!parsed.success || parsed.data.runId !== snap.runId || parsed.data.lastSeq !== snap.seq) {
+  const parsed = RunFoldStateSchema.safeParse(snap.state);
+  if (!parsed.success) {
+    const issues = fromZodIssues(parsed.error.issues);
     throw new AfkStorageError(
       'checkpoint_corrupt',
-      `snapshot of run ${snap.runId} at seq ${snap.seq} is malformed`,
+      `snapshot of run ${snap.runId} at seq ${snap.seq} is malformed (${issues
+        .slice(0, 3)
+        .map((i) => `state.${i.path.join('.')}: ${i.message}`)
+        .join('; ')}); it was left untouched`,
+      { issues: issues.map((i) => ({ ...i, path: ['state', ...i.path] })) },
+    );
+  }
+  if (parsed.data.runId !== snap.runId || parsed.data.lastSeq !== snap.seq) {
+    throw new AfkStorageError(
+      'checkpoint_corrupt',
+      `snapshot of run ${snap.runId} at seq ${snap.seq} holds the state of run ${parsed.data.runId} at seq ${parsed.data.lastSeq}`,
     );
   }
   // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is.

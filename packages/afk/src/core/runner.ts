@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
-import type { PolicyEngine } from '../agents/policy.js';
 import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
 import type {
   AgentResult,
@@ -9,140 +7,43 @@ import type {
   ApprovalStatus,
   BackgroundTicket,
 } from '../events/records.js';
-import { ApprovalDecisionSchema } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import { newId } from '../internal/ids.js';
-import type { JSONValue } from '../internal/json.js';
-import { toJSONValue } from '../internal/json.js';
-import type { LLMClient, LLMResolver, Message } from '../llms/types.js';
-import { MessageSchema } from '../llms/types.js';
 import { InMemoryStore } from '../memory/in-memory.js';
 import type { MemoryStore } from '../memory/types.js';
-import type { TelemetrySink } from '../telemetry/index.js';
-import type { Middleware } from '../tools/tool.js';
-import { type RunnerConfig, type RunnerConfigInput, RunnerConfigSchema } from './config.js';
-import { type ExecutionInit, RunExecution, type RunnerInternals } from './execution.js';
-import type { InteractionProvider } from './interaction.js';
+import { type RunnerConfig, RunnerConfigSchema } from './config.js';
+import { RunExecution } from './execution.js';
 import { loadRunState } from './load.js';
 import { createModelResolver } from './models.js';
 import { runAgentSync } from './run-sync.js';
-import { type AgentStreamEvent, StreamHub } from './stream.js';
-import { statusOf } from './tool-gate.js';
+import type { ExecutionInit, RunnerInternals } from './run-types.js';
+import { decideApproval, listApprovals } from './runner-approvals.js';
+import { compactThread } from './runner-compaction.js';
+import {
+  type AgentRef,
+  type AgentStreamHandle,
+  assertAgent,
+  type CompactionPolicy,
+  type CompactionResult,
+  OptionsSchema,
+  type ResumeOptions,
+  type RunnerOptions,
+  type RunOptions,
+  toMessages,
+} from './runner-options.js';
+import { listTickets, settleTicket } from './runner-tickets.js';
+import { StreamHub } from './stream.js';
+import { makeHandle } from './stream-handle.js';
 
-/** Options of `run`/`runStream`. */
-export interface RunOptions {
-  userMessage?: string | Message[];
-  /** Runs on the same thread share conversation memory. Default: a new thread. */
-  threadId?: string;
-  context?: Record<string, JSONValue>;
-  signal?: AbortSignal;
-  /** Use a known run id (e.g. to correlate with your own records). Default: generated. */
-  runId?: string;
-}
-
-export interface ResumeOptions {
-  runId: string;
-  threadId: string;
-  /** The run's context; secrets are never stored, so pass them again here. */
-  context?: Record<string, JSONValue>;
-  signal?: AbortSignal;
-}
-
-/** The constructor options of `Runner`. */
-export interface RunnerOptions {
-  /** Default `InMemoryStore`; pass `new DexieStore({ name })` to persist to IndexedDB. */
-  store?: MemoryStore;
-  config?: RunnerConfigInput;
-  /** Runs after each agent's own policy. */
-  policy?: PolicyEngine;
-  /** Decides approvals in `interactive` mode. */
-  interaction?: InteractionProvider;
-  telemetry?: TelemetrySink;
-  /** Resolves model strings ('openai:gpt-4.1-mini') to clients; default: the built-in providers. */
-  llms?: LLMResolver | Record<string, LLMClient>;
-  /** Tool middlewares applied to every tool call, outermost. */
-  middlewares?: Middleware[];
-}
-
-/** A running stream: iterate it for events; `result` resolves with the final `AgentResult`. */
-export interface AgentStreamHandle extends AsyncIterable<AgentStreamEvent> {
-  readonly runId: string;
-  readonly threadId: string;
-  readonly result: Promise<AgentResult>;
-  /** Aborts the run now (state `cancelled`). */
-  cancel(): void;
-  /** Pauses at the next step boundary (state `interrupted`, resumable). */
-  interrupt(): void;
-  /** Another independent view of the same stream, from now on, with bounded buffering. */
-  subscribe(): AsyncIterableIterator<AgentStreamEvent>;
-}
-
-/** How `runSync` names an agent: the module that defines it and the export (default `agent`). */
-export interface AgentRef {
-  module: string | URL;
-  export?: string;
-}
-
-export interface CompactionPolicy {
-  /** Drop events already covered by the run's latest snapshot (default true). */
-  dropEventsBeforeSnapshot?: boolean;
-  /** Snapshots kept per run (default 1, the newest). */
-  keepSnapshots?: number;
-}
-
-export interface CompactionResult {
-  threadId: string;
-  runs: number;
-  eventsDeleted: number;
-  snapshotsDeleted: number;
-}
-
-const OptionsSchema = z
-  .object({
-    store: z
-      .custom<MemoryStore>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as MemoryStore).write === 'function',
-        'must implement MemoryStore',
-      )
-      .optional(),
-    config: z.unknown().optional(),
-    policy: z
-      .custom<PolicyEngine>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as PolicyEngine).evaluate === 'function',
-        'must be a PolicyEngine',
-      )
-      .optional(),
-    interaction: z
-      .custom<InteractionProvider>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as InteractionProvider).decide === 'function',
-        'must have decide()',
-      )
-      .optional(),
-    telemetry: z
-      .custom<TelemetrySink>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as TelemetrySink).startSpan === 'function',
-        'must be a TelemetrySink',
-      )
-      .optional(),
-    llms: z
-      .union([
-        z.custom<LLMResolver>((v) => typeof v === 'function'),
-        z.record(
-          z.string(),
-          z.custom<LLMClient>((v) => typeof v === 'object' && v !== null),
-        ),
-      ])
-      .optional(),
-    middlewares: z
-      .array(
-        z.custom<Middleware>(
-          (v) => typeof v === 'object' && v !== null && (v as Middleware).kind === 'middleware',
-          'must be created with middleware()',
-        ),
-      )
-      .optional(),
-  })
-  .strict();
+export type {
+  AgentRef,
+  AgentStreamHandle,
+  CompactionPolicy,
+  CompactionResult,
+  ResumeOptions,
+  RunnerOptions,
+  RunOptions,
+} from './runner-options.js';
 
 /**
  * The engine: runs agents, streams them, pauses them for humans and resumes them — from memory
@@ -278,69 +179,37 @@ export class Runner {
     runId: string;
     includeResolved?: boolean;
   }): Promise<BackgroundTicket[]> {
-    return this.store.listTickets({
-      threadId: opts.threadId,
-      runId: opts.runId,
-      includeResolved: opts.includeResolved ?? false,
-    });
+    return listTickets(this.rt, opts);
   }
 
   /** Resolves an external ticket; the run ingests it at its next step (or on `resume`). */
-  async resolveBackgroundTool(opts: {
+  resolveBackgroundTool(opts: {
     threadId: string;
     runId: string;
     ticketId: string;
     output: unknown;
   }): Promise<void> {
-    const t = await this.ticket(opts);
-    await this.store.write({ tickets: [{ ...t, status: 'completed', output: toJSONValue(opts.output) }] });
-    this.rt.ticketSignal.dispatchEvent(new Event('settled'));
+    return settleTicket(this.rt, opts, { output: opts.output });
   }
 
   /** Fails an external ticket; the model sees the error. */
-  async failBackgroundTool(opts: {
+  failBackgroundTool(opts: {
     threadId: string;
     runId: string;
     ticketId: string;
     error: string;
   }): Promise<void> {
-    const t = await this.ticket(opts);
-    await this.store.write({ tickets: [{ ...t, status: 'failed', error: String(opts.error) }] });
-    this.rt.ticketSignal.dispatchEvent(new Event('settled'));
-  }
-
-  private async ticket(opts: {
-    threadId: string;
-    runId: string;
-    ticketId: string;
-  }): Promise<BackgroundTicket> {
-    const t = await this.store.getTicket(opts.ticketId);
-    if (!t || t.runId !== opts.runId || t.threadId !== opts.threadId) {
-      throw new AfkError('ticket_not_found', `no background ticket ${opts.ticketId} on run ${opts.runId}`);
-    }
-    if (t.status !== 'pending')
-      throw new AfkError('invalid_argument', `ticket ${opts.ticketId} is already ${t.status}`);
-    return t;
+    return settleTicket(this.rt, opts, { error: opts.error });
   }
 
   /**
    * Approval requests, newest last. With `runId`, includes those raised inside its subagents at
    * any depth (they surface on the root run).
    */
-  async listApprovals(
+  listApprovals(
     filter: { threadId?: string; runId?: string; status?: ApprovalStatus } = {},
   ): Promise<ApprovalRequest[]> {
-    const base = {
-      ...(filter.threadId ? { threadId: filter.threadId } : {}),
-      ...(filter.status ? { status: filter.status } : {}),
-    };
-    if (!filter.runId) return this.store.listApprovals(base);
-    const [own, nested] = await Promise.all([
-      this.store.listApprovals({ ...base, runId: filter.runId }),
-      this.store.listApprovals({ ...base, rootRunId: filter.runId }),
-    ]);
-    const byId = new Map([...own, ...nested].map((a) => [a.id, a]));
-    return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
+    return listApprovals(this.store, filter);
   }
 
   /**
@@ -348,85 +217,13 @@ export class Runner {
    * args: deciding twice, a decision kind the request does not allow, or a mismatched `argsHash`
    * is refused. Continue the run with `resume` (any runner over the same store).
    */
-  async decideApproval(opts: {
-    approvalId: string;
-    decision: ApprovalDecision;
-    argsHash?: string;
-  }): Promise<void> {
-    const parsed = ApprovalDecisionSchema.safeParse(opts.decision);
-    if (!parsed.success) {
-      const issues = fromZodIssues(parsed.error.issues);
-      throw new AfkConfigError('invalid_argument', `Invalid approval decision:\n${formatIssues(issues)}`, {
-        issues,
-      });
-    }
-    const decision = parsed.data as ApprovalDecision;
-    const approval = await this.store.getApproval(opts.approvalId);
-    if (!approval) throw new AfkError('approval_not_found', `no approval ${opts.approvalId}`);
-    if (approval.status !== 'pending')
-      throw new AfkError(
-        'approval_stale',
-        `approval ${approval.id} was already decided (${approval.status})`,
-      );
-    if (opts.argsHash !== undefined && opts.argsHash !== approval.argsHash) {
-      throw new AfkError(
-        'approval_stale',
-        `approval ${approval.id} is for other arguments (hash ${approval.argsHash}, not ${opts.argsHash})`,
-      );
-    }
-    if (!approval.allowedDecisions.includes(decision.kind)) {
-      throw new AfkError(
-        'invalid_argument',
-        `approval ${approval.id} allows ${approval.allowedDecisions.join(', ')}, not '${decision.kind}'`,
-      );
-    }
-    const state = await loadRunState(this.store, approval.runId);
-    if (!state)
-      throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);
-    if (this.active.has(approval.runId) && state.status === 'running') {
-      throw new AfkError('run_leased', `run ${approval.runId} is executing; decide after it pauses`);
-    }
-    const status = statusOf(decision);
-    const event: RunEvent<'approval_resolved'> = {
-      runId: approval.runId,
-      threadId: approval.threadId,
-      seq: state.lastSeq + 1,
-      ts: Date.now(),
-      type: 'approval_resolved',
-      step: state.step,
-      data: {
-        approvalId: approval.id,
-        toolCallId: approval.toolCallId,
-        decision: toJSONValue(decision) as ApprovalDecision,
-        status,
-        by: 'human',
-      },
-    };
-    // Event and row in one atomic batch; a concurrent writer on the run makes the seq check fail.
-    await this.store.write({
-      events: [event as RunEvent],
-      approvals: [{ ...approval, status, decision, decidedAt: Date.now() }],
-    });
+  decideApproval(opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string }): Promise<void> {
+    return decideApproval(this.store, (runId) => this.active.has(runId), opts);
   }
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */
-  async compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
-    const policy = { dropEventsBeforeSnapshot: true, keepSnapshots: 1, ...(opts.policy ?? {}) };
-    const runs = await this.store.listRuns({ threadId: opts.threadId });
-    let eventsDeleted = 0;
-    let snapshotsDeleted = 0;
-    for (const run of runs) {
-      if (this.active.has(run.runId)) continue;
-      const snap = await this.store.getSnapshot(run.runId);
-      if (!snap) continue;
-      const r = await this.store.compactRun(run.runId, {
-        ...(policy.dropEventsBeforeSnapshot ? { beforeSeq: snap.seq + 1 } : {}),
-        keepSnapshots: Math.max(1, policy.keepSnapshots),
-      });
-      eventsDeleted += r.events;
-      snapshotsDeleted += r.snapshots;
-    }
-    return { threadId: opts.threadId, runs: runs.length, eventsDeleted, snapshotsDeleted };
+  compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
+    return compactThread(this.store, (runId) => this.active.has(runId), opts);
   }
 
   /** The persisted log of a run: `{ runId, threadId, seq, ts, type, step?, data }`. */
@@ -564,50 +361,4 @@ export class Runner {
   private handle(exec: RunExecution, hub: StreamHub, result: Promise<AgentResult>): AgentStreamHandle {
     return makeHandle(exec.init.runId, exec.init.threadId, hub, result, exec);
   }
-}
-
-/**
- * The primary subscriber exists from the start, so no event is missed however late iteration
- * begins; it is the one whose early exit cancels the run. Later iterations are extra subscribers.
- */
-function makeHandle(
-  runId: string,
-  threadId: string,
-  hub: StreamHub,
-  result: Promise<AgentResult>,
-  control: { cancel(reason?: string): void; interrupt(): void },
-): AgentStreamHandle {
-  let primary: AsyncIterableIterator<AgentStreamEvent> | undefined = hub.subscribe(() =>
-    control.cancel('stream consumer stopped'),
-  );
-  // A handle used only for its `result` must not surface an unhandled rejection or keep events alive.
-  result.catch(() => undefined);
-  return {
-    runId,
-    threadId,
-    result,
-    cancel: () => control.cancel(),
-    interrupt: () => control.interrupt(),
-    subscribe: () => hub.subscribe(),
-    [Symbol.asyncIterator]: () => {
-      const it = primary ?? hub.subscribe();
-      primary = undefined;
-      return it;
-    },
-  };
-}
-
-function assertAgent(agent: Agent): void {
-  if (agent?.kind !== 'agent') throw new AfkConfigError('invalid_argument', 'expected an Agent instance');
-}
-
-function toMessages(input: string | Message[] | undefined): Message[] {
-  if (input === undefined) return [];
-  if (typeof input === 'string') return [{ role: 'user', content: input }];
-  const parsed = z.array(MessageSchema).safeParse(input);
-  if (!parsed.success) {
-    const issues = fromZodIssues(parsed.error.issues);
-    throw new AfkConfigError('invalid_argument', `Invalid userMessage:\n${formatIssues(issues)}`, { issues });
-  }
-  return parsed.data as Message[];
 }

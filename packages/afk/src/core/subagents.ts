@@ -1,20 +1,35 @@
+import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import type { AgentResult } from '../events/records.js';
 import type { JSONValue } from '../internal/json.js';
 import type { ToolCall } from '../llms/types.js';
-import type { RunExecution } from './execution.js';
-import { RunExecution as Execution } from './execution.js';
 import { emptyUsage } from './fold.js';
 import { loadRunState } from './load.js';
+import type { SubagentHost } from './run-types.js';
+
+/** Subagents take one argument: the task, which becomes the child's user message. */
+export const SUBAGENT_ARGS = z.object({
+  task: z.string().min(1).describe('The task for the subagent, as a complete instruction.'),
+});
+/** `SUBAGENT_ARGS` as the JSON schema offered to the model. */
+export const SUBAGENT_PARAMETERS: Record<string, JSONValue> = {
+  type: 'object',
+  properties: {
+    task: { type: 'string', description: 'The task for the subagent, as a complete instruction.' },
+  },
+  required: ['task'],
+  additionalProperties: false,
+};
 
 /**
  * Runs a subagent as a tool call: the task is the child's user message, the child's answer is the
  * tool result, its records join the parent's with `agentPath 'parent>child'`. Depth and cycles are
  * refused. A child that pauses for a human pauses the parent; its approvals surface on the root.
- * Returns false when the child failed, undefined when it paused.
+ * Returns false when the child failed, undefined when it paused. The child execution is created
+ * by the host (`spawnChild`), so this module does not depend on the execution.
  */
 export async function runSubagent(
-  exec: RunExecution,
+  exec: SubagentHost,
   call: ToolCall,
   child: Agent,
   task: string,
@@ -71,7 +86,7 @@ export async function runSubagent(
   if (prior?.result && prior.status !== 'interrupted') {
     result = prior.result;
   } else {
-    const childExec = new Execution(exec.rt, {
+    const childExec = exec.spawnChild({
       agent: child,
       runId: childRunId,
       threadId: exec.state.threadId,
@@ -126,7 +141,7 @@ export async function runSubagent(
 }
 
 function toolResult(
-  exec: RunExecution,
+  exec: SubagentHost,
   call: ToolCall,
   content: string,
   isError: boolean,

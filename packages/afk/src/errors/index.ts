@@ -49,6 +49,8 @@ export type AfkErrorCode =
   | 'storage_blocked'
   | 'storage_version'
   | 'checkpoint_corrupt'
+  | 'log_corrupt'
+  | 'storage_foreign'
   | 'row_corrupt'
   | 'run_leased'
   | 'side_effect_unknown'

@@ -9,6 +9,7 @@ import {
   resolvePolicy,
 } from './config.js';
 import { parseModelRef } from './model-ref.js';
+import { credentialSecrets } from './provider-error.js';
 import type { Cassette } from './providers/cassette.js';
 import type { WireCapabilities } from './providers/openai-shared.js';
 import { type ProviderConfig, providerFactory, sharedState } from './registry.js';
@@ -153,15 +154,20 @@ export class LLMBuilder {
       attempt(['fallback', i], () => fallbackTarget(c, ref));
     if (issues.length) throw configError(issues);
     const [primary, ...rest] = targets as [ResilienceTarget, ...ResilienceTarget[]];
-    return new ResilientClient([primary, ...rest], resolvePolicy(c), {
-      provider: primary.client.provider,
-      model: primary.client.model,
-      baseURL: c.baseURL,
-      // Cache and in-flight state are shared per (provider, model, baseURL): never hand one
-      // credential's (or header set's, or fallback chain's) answer to another. Only a hash of the key.
-      credentials: c.apiKey || c.headers ? hashValue({ key: c.apiKey, headers: c.headers }) : undefined,
-      fallback: c.fallback?.length ? c.fallback.join('\n') : undefined,
-    });
+    return new ResilientClient(
+      [primary, ...rest],
+      resolvePolicy(c),
+      {
+        provider: primary.client.provider,
+        model: primary.client.model,
+        baseURL: c.baseURL,
+        // Cache and in-flight state are shared per (provider, model, baseURL): never hand one
+        // credential's (or header set's, or fallback chain's) answer to another. Only a hash of the key.
+        credentials: c.apiKey || c.headers ? hashValue({ key: c.apiKey, headers: c.headers }) : undefined,
+        fallback: c.fallback?.length ? c.fallback.join('\n') : undefined,
+      },
+      credentialSecrets(c.apiKey, c.headers),
+    );
   }
 }
 

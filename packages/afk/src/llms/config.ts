@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from '../internal/duration.js';
 import type { Cassette } from './providers/cassette.js';
 import type { ResiliencePolicy } from './resilience/attempts.js';
 import type { LLMClient } from './types.js';
@@ -58,8 +59,9 @@ export const LLM_PROFILES: Readonly<Record<LLMProfile, ResiliencePolicy>> = {
 };
 
 const DEFAULT_CACHE_ENTRIES = 500;
-const ms = z.number().int().nonnegative();
-const positiveMs = z.number().int().positive();
+/** Durations: integers, capped at MAX_TIMER_MS (a longer timer would fire at once). */
+const ms = durationMs().int();
+const positiveMs = durationMs().int().positive();
 
 const CapabilitiesSchema = z
   .object({

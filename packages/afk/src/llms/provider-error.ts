@@ -41,8 +41,12 @@ export interface ErrorContext {
   secrets?: ReadonlyArray<string | undefined>;
 }
 
+/** A bearer credential written out in text (`Authorization: Bearer sk-...`). */
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*/g;
+
 /**
- * Replaces every secret (4+ characters) in `text` by `[redacted]`.
+ * Replaces every secret (4+ characters) in `text` by `[redacted]`, and the credential of any
+ * `Bearer <token>` written in it.
  *
  * @example
  * scrubSecrets('bad key sk-abcd', ['sk-abcd']) // 'bad key [redacted]'
@@ -50,7 +54,103 @@ export interface ErrorContext {
 export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
+  return out.replace(BEARER, '$1 [redacted]');
+}
+
+/**
+ * Every credential a client holds, as strings to scrub from errors: the API key, every header
+ * value (a header is how keys travel to gateways: `x-api-key`, `api-key`, `Authorization`), and
+ * the token inside an `Authorization: Bearer <token>` / `Basic <token>` value.
+ *
+ * @example
+ * credentialSecrets('sk-1234', { 'x-api-key': 'k-5678' }) // ['sk-1234', 'k-5678']
+ */
+export function credentialSecrets(
+  apiKey: string | undefined,
+  headers: Record<string, string> | undefined,
+): string[] {
+  const out: string[] = [];
+  const add = (v: string | undefined) => {
+    if (v && v.length >= 4 && !out.includes(v)) out.push(v);
+  };
+  add(apiKey);
+  for (const v of Object.values(headers ?? {})) {
+    if (typeof v !== 'string') continue;
+    add(v);
+    const m = /^\s*(?:Bearer|Basic|Token)\s+(\S+)\s*$/i.exec(v);
+    if (m) add(m[1]);
+  }
   return out;
+}
+
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined) return '';
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function mentions(text: string, live: readonly string[]): boolean {
+  if (!text) return false;
+  BEARER.lastIndex = 0;
+  return live.some((k) => text.includes(k)) || BEARER.test(text);
+}
+
+/** Whether an error (its message, body and cause chain) carries a credential anywhere. */
+function carriesSecret(e: unknown, live: readonly string[], depth: number): boolean {
+  if (typeof e === 'string') return mentions(e, live);
+  if (typeof e !== 'object' || e === null || depth > 5) return false;
+  const o = e as { message?: unknown; error?: unknown; cause?: unknown; stack?: unknown };
+  return (
+    mentions(textOf(o.message), live) ||
+    mentions(textOf(o.error), live) ||
+    mentions(textOf(o.stack), live) ||
+    carriesSecret(o.cause, live, depth + 1)
+  );
+}
+
+/** A plain, scrubbed copy of a foreign error (an SDK error's body and headers are dropped). */
+function scrubbedCopy(e: unknown, live: readonly string[], depth: number): unknown {
+  if (typeof e === 'string') return scrubSecrets(e, live);
+  if (typeof e !== 'object' || e === null) return e;
+  const o = e as { name?: unknown; message?: unknown; cause?: unknown; status?: unknown };
+  const copy = new Error(scrubSecrets(textOf(o.message), live));
+  copy.name = typeof o.name === 'string' ? o.name : 'Error';
+  if (typeof o.status === 'number') (copy as Error & { status?: number }).status = o.status;
+  if (o.cause !== undefined && depth < 5) copy.cause = scrubbedCopy(o.cause, live, depth + 1);
+  return copy;
+}
+
+/**
+ * Removes every credential from an error before it leaves an LLM client: the message and stack
+ * are scrubbed in place (an `AfkError` keeps its class, code and fields), and a cause that
+ * carries a credential is replaced by a scrubbed plain copy, so nothing that serialises the
+ * error (`llm_failed`, `run_completed.error`, snapshots, results, logs) can see one. Errors
+ * without a credential are returned untouched.
+ *
+ * @example
+ * catch (e) { throw scrubError(e, credentialSecrets(apiKey, headers)) }
+ */
+export function scrubError<E>(e: E, secrets: ReadonlyArray<string | undefined>): E {
+  const live = secrets.filter((x): x is string => typeof x === 'string' && x.length >= 4);
+  if (!carriesSecret(e, live, 0)) return e;
+  if (typeof e === 'string') return scrubSecrets(e, live) as E;
+  if (!isAfkError(e)) return scrubbedCopy(e, live, 0) as E;
+  const o = e as unknown as { message: string; stack?: string; cause?: unknown };
+  try {
+    o.message = scrubSecrets(o.message, live);
+    if (typeof o.stack === 'string') o.stack = scrubSecrets(o.stack, live);
+    if (o.cause !== undefined && carriesSecret(o.cause, live, 1)) {
+      o.cause = isAfkError(o.cause) ? scrubError(o.cause, live) : scrubbedCopy(o.cause, live, 1);
+    }
+    return e;
+  } catch {
+    // A frozen error: hand out a scrubbed copy of the same code instead.
+    return new AfkLLMError(e.code, scrubSecrets(e.message, live)) as unknown as E;
+  }
 }
 
 interface HttpErrorShape {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { AfkStorageError, fromZodIssues } from '../errors/index.js';
+import { AfkError, AfkStorageError, fromZodIssues } from '../errors/index.js';
+import type { ApprovalRequest } from '../events/records.js';
 import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
 import { RunEventSchema } from '../events/run-event.js';
 import { RunRecordSchema, RunSnapshotEnvelopeSchema, ThreadRecordSchema } from './rows.js';
@@ -73,6 +74,31 @@ export function seqConflict(runId: string, got: number, expected: number): AfkSt
     'storage_error',
     `event seq ${got} for run ${runId} does not continue the log (expected ${expected}); another writer?`,
   );
+}
+
+/**
+ * The precondition of an approval row write, checked inside the write's transaction by every
+ * store: a decided row (status other than `pending`) may only replace a pending row (or be the
+ * first row of an approval decided in-process). Of two concurrent decisions on one approval the
+ * loser gets `approval_stale`, never a raw storage error; nothing of its batch is stored.
+ * Returns the error, or undefined when the write may go ahead.
+ */
+export function approvalPrecondition(
+  incoming: ApprovalRequest,
+  stored: { status?: unknown } | undefined,
+): AfkError | undefined {
+  if (incoming.status === 'pending' || stored === undefined || stored.status === 'pending') return undefined;
+  return new AfkError(
+    'approval_stale',
+    `approval ${incoming.id} was already decided (${String(stored.status)}); this decision (${incoming.status}) was not stored`,
+  );
+}
+
+/** Runs whose events a batch appends without carrying their run record (its lastSeq must follow). */
+export function runsWithoutRecord(batch: StoreBatch, plan: Map<string, RunAppend>): string[] {
+  const out: string[] = [];
+  for (const runId of plan.keys()) if (batch.run?.runId !== runId) out.push(runId);
+  return out;
 }
 
 /** The `watch` notifications a committed batch produces, in a stable order. */

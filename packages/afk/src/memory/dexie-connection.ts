@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie';
 import { AfkStorageError } from '../errors/index.js';
-import { type AfkDexie, DEXIE_SCHEMA_VERSION, declareSchema } from './dexie-schema.js';
+import { type AfkDexie, DEXIE_SCHEMA_VERSION, declareSchema, SCHEMA_HISTORY } from './dexie-schema.js';
 import { toStorageError } from './storage-errors.js';
 
 /** Dexie stores version `v` as native IndexedDB version `v * 10`. */
@@ -33,6 +33,57 @@ function versionPinned(factory: IDBFactory): Pick<IDBFactory, 'open' | 'deleteDa
     cmp: (a: unknown, b: unknown) => factory.cmp(a, b),
     ...(typeof factory.databases === 'function' ? { databases: () => factory.databases() } : {}),
   };
+}
+
+/** The table set of each schema step (an AFK database holds exactly one of them). */
+const AFK_TABLE_SETS: ReadonlyArray<ReadonlySet<string>> = (() => {
+  const sets: Array<Set<string>> = [];
+  const cur = new Set<string>();
+  for (const step of SCHEMA_HISTORY) {
+    for (const [table, spec] of Object.entries(step.stores)) {
+      if (spec === null) cur.delete(table);
+      else cur.add(table);
+    }
+    sets.push(new Set(cur));
+  }
+  return sets;
+})();
+
+/** True when `stores` are exactly the tables of some AFK schema step (or none at all). */
+export function isAfkTableSet(stores: readonly string[]): boolean {
+  if (stores.length === 0) return true;
+  return AFK_TABLE_SETS.some((set) => set.size === stores.length && stores.every((t) => set.has(t)));
+}
+
+/**
+ * Looks at an existing database without changing it: its native version and object stores, or
+ * undefined when there is none. Opens without a version (no upgrade, never blocked); when the
+ * database does not exist the creating upgrade is aborted, so nothing is created either.
+ */
+export function probeDatabase(
+  factory: IDBFactory,
+  name: string,
+): Promise<{ version: number; stores: string[] } | undefined> {
+  return new Promise((resolve, reject) => {
+    let absent = false;
+    const req = factory.open(name);
+    req.onupgradeneeded = () => {
+      absent = true;
+      req.transaction?.abort();
+    };
+    req.onsuccess = () => {
+      const db = req.result;
+      const found = { version: db.version, stores: Array.from(db.objectStoreNames) };
+      db.close();
+      resolve(found);
+    };
+    req.onerror = (ev) => {
+      if (absent) {
+        ev.preventDefault();
+        resolve(undefined);
+      } else reject(req.error);
+    };
+  });
 }
 
 /**
@@ -126,6 +177,21 @@ export class DexieConnection {
 
   private async open(): Promise<void> {
     try {
+      // Inspect first: Dexie would upgrade a foreign database of the same name in place and
+      // delete its tables. Only a database AFK created (its tables, our version or older) opens.
+      const found = await probeDatabase(this.config.indexedDB, this.config.name);
+      if (found && found.version > NATIVE_VERSION) {
+        throw new AfkStorageError(
+          'storage_version',
+          `database "${this.config.name}" has schema v${found.version / 10}, newer than this build's v${DEXIE_SCHEMA_VERSION}; it was left untouched`,
+        );
+      }
+      if (found && !isAfkTableSet(found.stores)) {
+        throw new AfkStorageError(
+          'storage_foreign',
+          `database "${this.config.name}" (version ${found.version}, tables ${found.stores.join(', ')}) was not created by AFK; it was left untouched (use another DexieStore name)`,
+        );
+      }
       await this.db.open();
     } catch (e) {
       this.opening = undefined;

@@ -9,6 +9,7 @@ import {
 } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
+import { durationMs } from '../internal/duration.js';
 import { batchChanges, checkRecords, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import { DexieConnection } from './dexie-connection.js';
@@ -50,7 +51,7 @@ export const DexieStoreOptionsSchema = z.object({
   durability: z.enum(['default', 'strict', 'relaxed']).default('default'),
   leases: z.enum(['auto', 'web-locks', 'table']).default('auto'),
   broadcast: z.boolean().default(true),
-  blockedTimeoutMs: z.number().int().positive().default(5_000),
+  blockedTimeoutMs: durationMs().int().positive().default(5_000),
   onError: z.custom<(error: AfkError) => void>(isFunction, 'must be a function').optional(),
   indexedDB: z
     .custom<IDBFactory>(
@@ -159,9 +160,10 @@ export class DexieStore implements MemoryStore {
 
   async write(batch: StoreBatch): Promise<void> {
     this.assertOpen();
-    const step = isStepBatch(batch);
+    const plan = planBatch(batch, { deep: false });
+    const step = isStepBatch(batch, plan);
     // Step batches validate their records inside the transaction (see writeStepBatch).
-    const plan = planBatch(batch, { deep: !step });
+    if (!step) checkRecords(batch);
     if (touchedTables(batch).length === 0) return;
     let raw: RawBatch | undefined;
     if (step) {

@@ -1,7 +1,8 @@
 import type { JSONValue } from '../internal/json.js';
-import { type RunAppend, seqConflict } from './batch.js';
+import { approvalPrecondition, type RunAppend, runsWithoutRecord, seqConflict } from './batch.js';
 import type { AfkDexie } from './dexie-schema.js';
-import type { EvalReportRecord, StoreBatch } from './types.js';
+import { RunRecordSchema } from './rows.js';
+import type { EvalReportRecord, RunRecord, StoreBatch } from './types.js';
 
 /**
  * The read-write transactions of `DexieStore`. Each is one short transaction holding only
@@ -13,7 +14,7 @@ import type { EvalReportRecord, StoreBatch } from './types.js';
 export function touchedTables(b: StoreBatch): string[] {
   const t: string[] = [];
   if (b.events?.length) t.push('events');
-  if (b.run) t.push('runs');
+  if (b.run || b.events?.length) t.push('runs');
   if (b.snapshot) t.push('snapshots');
   if (b.approvals?.length) t.push('approvals');
   if (b.tickets?.length) t.push('tickets');
@@ -48,6 +49,17 @@ export async function writeBatch(
 ): Promise<void> {
   await db.transaction('rw', touchedTables(batch), () => {
     const ops: Array<Promise<unknown>> = [];
+    // Issued first, so IndexedDB answers them first: of two racing decisions on one approval
+    // the loser fails with approval_stale (not the events' ConstraintError).
+    for (const a of batch.approvals ?? []) {
+      if (a.status === 'pending') continue;
+      ops.push(
+        db.approvals.get(a.id).then((stored) => {
+          const stale = approvalPrecondition(a, stored);
+          if (stale) throw stale;
+        }),
+      );
+    }
     for (const [runId, r] of plan) {
       if (r.first === 0) {
         // A new run (or one restarting at 0 after compaction removed seq 0): nothing may exist.
@@ -67,6 +79,18 @@ export async function writeBatch(
       );
     }
     if (batch.run) ops.push(db.runs.put(batch.run));
+    // Events without their run record (a decision on an approval) still move its lastSeq.
+    for (const runId of runsWithoutRecord(batch, plan)) {
+      const lastSeq = plan.get(runId)!.next - 1;
+      ops.push(
+        db.runs.get(runId).then((rec) => {
+          // A corrupt row is left untouched (reading it reports row_corrupt).
+          if (RunRecordSchema.safeParse(rec).success)
+            return db.runs.put({ ...(rec as RunRecord), lastSeq, updatedAt: Date.now() });
+          return undefined;
+        }),
+      );
+    }
     if (batch.snapshot) ops.push(db.snapshots.put(batch.snapshot));
     if (batch.approvals?.length) ops.push(db.approvals.bulkPut(batch.approvals));
     if (batch.tickets?.length) ops.push(db.tickets.bulkPut(batch.tickets));
@@ -77,9 +101,15 @@ export async function writeBatch(
   });
 }
 
-/** Batches the raw path writes: the step loop's (events, run record, snapshot, thread). */
-export function isStepBatch(b: StoreBatch): boolean {
-  return !b.approvals?.length && !b.tickets?.length;
+/**
+ * Batches the raw path writes: the step loop's (events of one run with its run record, a
+ * snapshot, the thread). Approvals, tickets and events without their run record (decisions,
+ * background work: rare) take `writeBatch`, with its read-modify-write preconditions.
+ */
+export function isStepBatch(b: StoreBatch, plan: ReadonlyMap<string, RunAppend>): boolean {
+  if (b.approvals?.length || b.tickets?.length) return false;
+  if (plan.size === 0) return true;
+  return plan.size === 1 && b.run !== undefined && plan.has(b.run.runId);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AfkStorageError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import { batchChanges, planBatch, seqConflict } from './batch.js';
+import { approvalPrecondition, batchChanges, planBatch, runsWithoutRecord, seqConflict } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import type {
   ApprovalFilter,
@@ -47,6 +47,11 @@ export class InMemoryStore implements MemoryStore {
     // Check the whole batch before applying any of it (atomicity). Key checks only: the durable
     // stores also zod-validate records, this one stays cheap on the runner's hot path.
     const plan = planBatch(batch, { deep: false });
+    // Approval preconditions first: of two racing decisions the loser learns why (stale).
+    for (const a of batch.approvals ?? []) {
+      const stale = approvalPrecondition(a, this.approvals.get(a.id));
+      if (stale) throw stale;
+    }
     for (const [runId, r] of plan) {
       const expected = this.nextSeqOf.get(runId) ?? 0;
       if (r.first !== expected) throw seqConflict(runId, r.first, expected);
@@ -79,6 +84,14 @@ export class InMemoryStore implements MemoryStore {
     }
     for (const [runId, r] of plan) this.nextSeqOf.set(runId, r.next);
     if (batch.run) this.runs.set(batch.run.runId, batch.run);
+    // A batch of events without its run record (a decision on an approval) still moves the
+    // record's lastSeq: it always names the last event written (resume checks the log up to it).
+    if (plan.size > (batch.run ? 1 : 0)) {
+      for (const runId of runsWithoutRecord(batch, plan)) {
+        const rec = this.runs.get(runId);
+        if (rec) this.runs.set(runId, { ...rec, lastSeq: plan.get(runId)!.next - 1, updatedAt: Date.now() });
+      }
+    }
     if (batch.snapshot) {
       const snap = batch.snapshot;
       // Keyed like the durable stores ([runId+seq]): a snapshot at an existing seq replaces it.

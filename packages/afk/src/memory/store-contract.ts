@@ -204,6 +204,67 @@ export function describeStoreContract(
       expect(seqs(await store.readEvents('r1'))).toEqual([0, 1, 2, 3]);
     });
 
+    it('events written without their run record still move the record lastSeq', async () => {
+      const { store } = await make();
+      await store.write({ events: evs('r1', 0, 1), run: runRecord('r1', { lastSeq: 1 }) });
+      await store.write({ events: evs('r1', 2, 3) });
+      const rec = await store.getRun('r1');
+      expect(rec?.lastSeq).toBe(3);
+      expect(rec?.status).toBe('running');
+      // No record yet: none is invented.
+      await store.write({ events: evs('r2', 0, 1) });
+      expect(await store.getRun('r2')).toBeUndefined();
+    });
+
+    it('a decided approval only replaces a pending one: a second decision is approval_stale and nothing of its batch is stored', async () => {
+      const { store } = await make();
+      await store.write({ events: [ev('r1', 0)], run: runRecord('r1'), approvals: [approval('a1')] });
+      const decided = (status: 'approved' | 'rejected', seq: number) => ({
+        events: [ev('r1', seq)],
+        approvals: [
+          approval('a1', {
+            status,
+            decision: status === 'approved' ? { kind: 'approve' as const } : { kind: 'reject' as const },
+            decidedAt: T0 + seq,
+          }),
+        ],
+      });
+      await store.write(decided('approved', 1));
+      const e = await rejectsWith(store.write(decided('rejected', 2)), 'approval_stale');
+      expect(e.message).toContain('a1');
+      expect((await store.getApproval('a1'))?.status).toBe('approved');
+      expect(seqs(await store.readEvents('r1'))).toEqual([0, 1]);
+      // An approval decided in-process is written decided at once: that is fine.
+      await store.write({
+        approvals: [approval('a2', { status: 'rejected', decision: { kind: 'reject' } })],
+      });
+      expect((await store.getApproval('a2'))?.status).toBe('rejected');
+    });
+
+    it('two concurrent decisions on one approval: exactly one is stored, the loser gets approval_stale', async () => {
+      const { store } = await make();
+      await store.write({ events: [ev('r1', 0)], run: runRecord('r1'), approvals: [approval('a1')] });
+      // Both deciders read the same state, so both append seq 1 with their decision.
+      const decide = (status: 'approved' | 'rejected') =>
+        store.write({
+          events: [ev('r1', 1)],
+          approvals: [
+            approval('a1', {
+              status,
+              decision: status === 'approved' ? { kind: 'approve' } : { kind: 'reject' },
+              decidedAt: T0 + 1,
+            }),
+          ],
+        });
+      const results = await Promise.allSettled([decide('approved'), decide('rejected')]);
+      const won = results.findIndex((r) => r.status === 'fulfilled');
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+      expect(won).toBeGreaterThanOrEqual(0);
+      expect(lost?.reason).toMatchObject({ code: 'approval_stale' });
+      expect((await store.getApproval('a1'))?.status).toBe(won === 0 ? 'approved' : 'rejected');
+      expect(seqs(await store.readEvents('r1'))).toEqual([0, 1]);
+    });
+
     it('reads event ranges with fromSeq, toSeq and limit', async () => {
       const { store } = await make();
       await store.write({ events: evs('r1', 0, 9) });

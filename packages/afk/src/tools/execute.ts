@@ -1,5 +1,6 @@
 import { AfkToolError, isAfkError } from '../errors/index.js';
 import { abortReason, linkSignals, raceSignal, sleep } from '../internal/abort.js';
+import { MAX_TIMER_MS } from '../internal/duration.js';
 import type { AnyTool, DeferOptions, DeferredResult, Middleware, ToolContext } from './tool.js';
 import { isDeferred } from './tool.js';
 
@@ -82,7 +83,7 @@ export async function executeToolBody(
       if (opts.signal.aborted) return { ok: false, error: lastError, attempts: attempt, aborted: true };
       if (attempt < maxAttempts && tool.retry?.backoffMs) {
         try {
-          await sleep(tool.retry.backoffMs * 2 ** (attempt - 1), opts.signal);
+          await sleep(Math.min(MAX_TIMER_MS, tool.retry.backoffMs * 2 ** (attempt - 1)), opts.signal);
         } catch {
           return { ok: false, error: lastError, attempts: attempt, aborted: true };
         }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { Runner } from '../core/runner.js';
+import { AfkConfigError } from '../errors/index.js';
 import { scripted } from '../llms/providers/scripted.js';
 import { executeToolBody, sanitizeToolOutput } from './execute.js';
 import { middleware, posthook, prehook, tool } from './tool.js';
@@ -170,5 +171,32 @@ describe('tools', () => {
     expect(dump!.content).toHaveLength(100 + '\n[truncated: 400 more characters]'.length);
     expect(dump!.content.endsWith('[truncated: 400 more characters]')).toBe(true);
     expect(sanitizeToolOutput('plain', { sanitize: true, maxChars: 10 })).toBe('plain');
+  });
+});
+
+describe('tool() refuses arguments that are not an object', () => {
+  it('z.string(), z.array() and a union of objects are AfkConfigError invalid_config naming the tool', () => {
+    const schemas = [
+      z.string(),
+      z.array(z.number()),
+      z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]),
+    ];
+    for (const args of schemas) {
+      let err: unknown;
+      try {
+        tool({ name: 'lookup', description: 'd', args: args as z.ZodType, run: async () => 1 });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(AfkConfigError);
+      expect(err).toMatchObject({
+        code: 'invalid_config',
+        message: expect.stringContaining("'lookup'"),
+        issues: [{ path: ['args'], message: expect.stringContaining('object schema') }],
+      });
+    }
+    expect(
+      tool({ name: 'ok', description: 'd', args: z.object({}), run: async () => 1 }).parameters.type,
+    ).toBe('object');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AfkConfigError, formatIssues } from '../errors/index.js';
+import { DURATION_TOO_LONG, MAX_TIMER_MS } from '../internal/duration.js';
 import type { JSONSchema, JSONValue } from '../internal/json.js';
 import { isZodSchema } from '../internal/zod.js';
 
@@ -12,7 +13,7 @@ export interface DeferOptions {
   resumeHint?: string;
   /** In-process work; when it settles, the ticket settles itself. Omit for external workers. */
   work?: Promise<unknown>;
-  /** Ticket time to live (default 24 h). */
+  /** Ticket time to live (default 24 h). A timestamp (`expiresAt`), not a timer: no upper bound. */
   ttlMs?: number;
 }
 
@@ -133,6 +134,14 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
   if (typeof def?.run !== 'function') issues.push({ path: ['run'], message: 'must be a function' });
   if (def?.timeoutMs !== undefined && !(def.timeoutMs > 0))
     issues.push({ path: ['timeoutMs'], message: 'must be > 0' });
+  else if (def?.timeoutMs !== undefined && def.timeoutMs > MAX_TIMER_MS)
+    issues.push({ path: ['timeoutMs'], message: DURATION_TOO_LONG });
+  const backoff = def?.retry?.backoffMs;
+  if (backoff !== undefined && !(backoff >= 0 && backoff <= MAX_TIMER_MS))
+    issues.push({
+      path: ['retry', 'backoffMs'],
+      message: backoff > MAX_TIMER_MS ? DURATION_TOO_LONG : 'must be >= 0',
+    });
   if (def?.retry !== undefined && !(Number.isInteger(def.retry.maxRetries) && def.retry.maxRetries >= 0)) {
     issues.push({ path: ['retry', 'maxRetries'], message: 'must be an integer >= 0' });
   }
@@ -144,6 +153,13 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
     try {
       parameters = z.toJSONSchema(def.args, { unrepresentable: 'any' }) as JSONSchema;
       delete parameters.$schema;
+      if (parameters.type !== 'object') {
+        const got = typeof parameters.type === 'string' ? `type '${parameters.type}'` : 'no object type';
+        issues.push({
+          path: ['args'],
+          message: `must be an object schema such as z.object({...}) (providers take tool arguments as a JSON object); got ${got}`,
+        });
+      }
     } catch (e) {
       issues.push({ path: ['args'], message: `cannot be exported to JSON Schema: ${String(e)}` });
     }

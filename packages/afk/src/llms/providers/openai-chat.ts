@@ -15,6 +15,8 @@ import type {
 } from '../types.js';
 import { contentText } from '../types.js';
 import {
+  badResponseError,
+  isChatCompletionShape,
   isStrictSchema,
   parseToolArgs,
   stringifyArgs,
@@ -128,7 +130,17 @@ export function fromChatCompletion(
   req: LLMRequest,
   model: string,
   requestId: string | undefined,
+  provider = 'openai',
 ): LLMResponse {
+  if (!isChatCompletionShape(data)) {
+    throw badResponseError(
+      provider,
+      model,
+      'expected a chat completion with choices[0].message',
+      data,
+      requestId,
+    );
+  }
   const choice = data.choices[0];
   const msg = choice?.message;
   const toolCalls: ToolCall[] = [];

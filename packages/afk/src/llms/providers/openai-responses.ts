@@ -16,6 +16,8 @@ import type {
 } from '../types.js';
 import { contentText } from '../types.js';
 import {
+  badResponseError,
+  isResponseShape,
   isStrictSchema,
   parseToolArgs,
   stringifyArgs,
@@ -110,7 +112,11 @@ export function fromResponse(
   req: LLMRequest,
   model: string,
   requestId: string | undefined,
+  provider = 'openai',
 ): LLMResponse {
+  if (!isResponseShape(data)) {
+    throw badResponseError(provider, model, 'expected a response with an output array', data, requestId);
+  }
   if (data.status === 'failed') {
     throw new AfkLLMError('llm_error', `response failed: ${data.error?.message ?? 'unknown error'}`, {
       retryable: data.error?.code === 'server_error' || data.error?.code === 'rate_limit_exceeded',

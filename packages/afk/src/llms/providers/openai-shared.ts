@@ -1,3 +1,4 @@
+import { AfkLLMError } from '../../errors/index.js';
 import type { JSONSchema } from '../../internal/json.js';
 import type { LLMRequest, LLMUsage, Message } from '../types.js';
 
@@ -9,6 +10,51 @@ export interface WireCapabilities {
   reasoning: boolean;
   /** The server understands `stream_options.include_usage`. */
   streamUsage: boolean;
+}
+
+/**
+ * The error for a 200 answer whose body is not the expected JSON (an HTML error page from a
+ * proxy, `{}`, a string): `llm_bad_response`, retryable (usually a transient gateway hiccup),
+ * like the streaming path reports a malformed stream.
+ */
+export function badResponseError(
+  provider: string,
+  model: string,
+  what: string,
+  data: unknown,
+  requestId: string | undefined,
+): AfkLLMError {
+  const got =
+    typeof data === 'string'
+      ? `text starting ${JSON.stringify(data.slice(0, 40))}`
+      : data === null || typeof data !== 'object'
+        ? String(data)
+        : `an object with keys [${Object.keys(data).slice(0, 8).join(', ')}]`;
+  return new AfkLLMError(
+    'llm_bad_response',
+    `${provider}:${model} sent a malformed response: ${what}, got ${got}`,
+    {
+      retryable: true,
+      provider,
+      model,
+      ...(requestId ? { requestId } : {}),
+    },
+  );
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks a Chat Completions body: an object with a non-empty `choices` array whose first entry has a `message` object. */
+export function isChatCompletionShape(data: unknown): boolean {
+  if (!isRecord(data) || !Array.isArray(data.choices) || data.choices.length === 0) return false;
+  const first: unknown = data.choices[0];
+  return isRecord(first) && isRecord(first.message);
+}
+
+/** Checks a Responses body: an object with an `output` array (or a `failed` status with an error). */
+export function isResponseShape(data: unknown): boolean {
+  return isRecord(data) && (Array.isArray(data.output) || data.status === 'failed');
 }
 
 /** Parses tool-call arguments; '' → {}, invalid JSON stays the raw string (the tool gate reports it). */

@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
+import type { Response } from 'openai/resources/responses/responses';
 import { AfkConfigError, AfkLLMError } from '../../errors/index.js';
 import { abortReason } from '../../internal/abort.js';
-import { toLLMError } from '../provider-error.js';
+import { credentialSecrets, toLLMError } from '../provider-error.js';
 import { chunksFromResponse } from '../stream-from-response.js';
 import type { LLMCallOptions, LLMClient, LLMRequest, LLMResponse, LLMStreamChunk } from '../types.js';
 import { ChatStreamAssembler, fromChatCompletion, toChatParams } from './openai-chat.js';
@@ -39,6 +40,16 @@ const FULL: WireCapabilities = {
   reasoning: true,
   streamUsage: true,
 };
+
+/** A response body as JSON, or as its text when it is not JSON (validated by the caller). */
+async function readBody(res: globalThis.Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
 
 function envApiKey(): string | undefined {
   const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
@@ -82,7 +93,11 @@ export function openai(options: OpenAIProviderOptions): LLMClient {
   };
   const fail = (e: unknown, signal: AbortSignal | undefined): never => {
     if (signal?.aborted) throw abortReason(signal);
-    throw toLLMError(e, { provider: providerId, model, secrets: [conn.apiKey] });
+    throw toLLMError(e, {
+      provider: providerId,
+      model,
+      secrets: credentialSecrets(conn.apiKey, conn.headers),
+    });
   };
   const check = (req: LLMRequest) => {
     if (req.tools?.length && !caps.toolCalling) {
@@ -112,11 +127,21 @@ export function openai(options: OpenAIProviderOptions): LLMClient {
     try {
       const c = await client();
       if (api === 'responses') {
-        const r = await c.responses.create(responsesParams(req), { signal }).withResponse();
-        return fromResponse(r.data, req, model, r.request_id ?? undefined);
+        // The raw body, parsed here: the SDK's own post-processing of a Responses body throws a
+        // bare TypeError on a non-object (an HTML page from a proxy), which reads like a network
+        // failure; `fromResponse` reports any malformed body as llm_bad_response instead.
+        const raw = await c.responses.create(responsesParams(req), { signal }).asResponse();
+        const data = await readBody(raw);
+        return fromResponse(
+          data as Response,
+          req,
+          model,
+          raw.headers.get('x-request-id') ?? undefined,
+          providerId,
+        );
       }
       const r = await c.chat.completions.create(chatParams(req), { signal }).withResponse();
-      return fromChatCompletion(r.data, req, model, r.request_id ?? undefined);
+      return fromChatCompletion(r.data, req, model, r.request_id ?? undefined, providerId);
     } catch (e) {
       return fail(e, signal);
     }

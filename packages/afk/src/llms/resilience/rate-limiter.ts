@@ -1,4 +1,4 @@
-import { sleep } from '../../internal/abort.js';
+import { abortReason } from '../../internal/abort.js';
 
 /** Token-bucket settings: sustained `requestsPerSecond`, bursts up to `burst` requests. */
 export interface RateLimitPolicy {
@@ -6,11 +6,21 @@ export interface RateLimitPolicy {
   burst: number;
 }
 
+interface Waiter {
+  policy: RateLimitPolicy;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
 /**
- * A token bucket shared by every client of one (provider, model, baseURL). Callers reserve a
- * token; when the bucket is empty the reservation goes negative and the caller sleeps until its
- * token has refilled, so waiters are served in arrival order. An aborted wait returns its token.
- * No timers run while nobody waits.
+ * A token bucket shared by every client of one (provider, model, baseURL). A caller takes a
+ * token when one is there; otherwise it joins a FIFO queue and one timer hands out tokens as
+ * they refill, in arrival order. The bucket never holds more than `burst` tokens and never goes
+ * negative: a waiter owns no token until it is admitted, so an aborted waiter simply leaves the
+ * queue (nothing to return) and the next waiter moves up to its slot. Hence in any window of
+ * `t` seconds at most `burst + t × requestsPerSecond` calls start. No timer runs while nobody waits.
  *
  * @example
  * const bucket = new TokenBucket();
@@ -19,28 +29,82 @@ export interface RateLimitPolicy {
 export class TokenBucket {
   private tokens: number | undefined;
   private last = 0;
+  private readonly queue: Waiter[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Waits for a token; rejects (returning the token) if the signal aborts. */
-  async take(policy: RateLimitPolicy, signal?: AbortSignal, now: () => number = Date.now): Promise<void> {
-    const t = now();
-    if (this.tokens === undefined) this.tokens = policy.burst;
-    else
-      this.tokens = Math.min(policy.burst, this.tokens + ((t - this.last) / 1000) * policy.requestsPerSecond);
-    this.last = t;
-    this.tokens -= 1;
-    if (this.tokens >= 0) return;
-    const waitMs = Math.ceil((-this.tokens / policy.requestsPerSecond) * 1000);
-    try {
-      await sleep(waitMs, signal);
-    } catch (e) {
-      this.tokens += 1;
-      throw e;
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Waits for a token; rejects (holding none) if the signal aborts first. */
+  take(policy: RateLimitPolicy, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    this.refill(policy);
+    if (this.queue.length === 0 && (this.tokens as number) >= 1) {
+      this.tokens = (this.tokens as number) - 1;
+      return Promise.resolve();
     }
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = {
+        policy,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.queue.indexOf(w);
+          if (i >= 0) this.queue.splice(i, 1);
+          reject(abortReason(signal as AbortSignal));
+          this.schedule();
+        },
+      };
+      signal?.addEventListener('abort', w.onAbort, { once: true });
+      this.queue.push(w);
+      this.schedule();
+    });
   }
 
-  /** Tokens available right now (for health views). */
-  available(policy: RateLimitPolicy, now: number = Date.now()): number {
+  /** Tokens available right now (for health views); never above `burst`, never negative. */
+  available(policy: RateLimitPolicy, now: number = this.now()): number {
     if (this.tokens === undefined) return policy.burst;
-    return Math.min(policy.burst, this.tokens + ((now - this.last) / 1000) * policy.requestsPerSecond);
+    return Math.min(
+      policy.burst,
+      this.tokens + (Math.max(0, now - this.last) / 1000) * policy.requestsPerSecond,
+    );
+  }
+
+  /** How many callers wait for a token. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private refill(policy: RateLimitPolicy): void {
+    const t = this.now();
+    this.tokens = this.available(policy, t);
+    this.last = t;
+  }
+
+  /** Admits waiters while tokens last, then arms one timer for the next token (or none). */
+  private schedule(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.queue.length) {
+      const head = this.queue[0] as Waiter;
+      this.refill(head.policy);
+      if ((this.tokens as number) < 1) {
+        const waitMs = Math.ceil(((1 - (this.tokens as number)) / head.policy.requestsPerSecond) * 1000);
+        this.timer = setTimeout(
+          () => {
+            this.timer = undefined;
+            this.schedule();
+          },
+          Math.max(1, waitMs),
+        );
+        return;
+      }
+      this.tokens = (this.tokens as number) - 1;
+      this.queue.shift();
+      head.signal?.removeEventListener('abort', head.onAbort);
+      head.resolve();
+    }
   }
 }

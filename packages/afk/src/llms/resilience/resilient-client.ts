@@ -1,5 +1,6 @@
 import type { AfkLLMError } from '../../errors/index.js';
 import { abortReason } from '../../internal/abort.js';
+import { scrubError } from '../provider-error.js';
 import { requestKey } from '../request-key.js';
 import { chunksFromResponse } from '../stream-from-response.js';
 import type {
@@ -63,6 +64,8 @@ export interface ResilientLLMClient extends LLMClient {
  * backoff. Adds an estimated `costUsd` when the provider reports none.
  */
 export class ResilientClient implements ResilientLLMClient {
+  /** Every credential the client holds (see `credentialSecrets`), scrubbed from every error it throws; never serialised. */
+  readonly #secrets: readonly string[];
   readonly provider: string;
   readonly model: string;
   readonly capabilities: LLMCapabilities;
@@ -71,7 +74,9 @@ export class ResilientClient implements ResilientLLMClient {
     private readonly targets: readonly [ResilienceTarget, ...ResilienceTarget[]],
     readonly policy: Readonly<ResiliencePolicy>,
     private readonly scope: Record<string, string | undefined>,
+    secrets: readonly string[] = [],
   ) {
+    this.#secrets = secrets;
     this.provider = targets[0].client.provider;
     this.model = targets[0].client.model;
     this.capabilities = targets[0].client.capabilities;
@@ -92,7 +97,16 @@ export class ResilientClient implements ResilientLLMClient {
     return { policy, cache, coalesce };
   }
 
+  /** The one exit of errors: no credential leaves the client in an error's text or cause. */
   async chat(req: LLMRequest, opts?: ResilientCallOptions): Promise<LLMResponse> {
+    try {
+      return await this.chatImpl(req, opts);
+    } catch (e) {
+      throw scrubError(e, this.#secrets);
+    }
+  }
+
+  private async chatImpl(req: LLMRequest, opts?: ResilientCallOptions): Promise<LLMResponse> {
     const { policy, cache, coalesce } = this.effective(opts);
     const key = cache || coalesce ? requestKey(req, this.scope) : '';
     if (cache) {
@@ -108,7 +122,18 @@ export class ResilientClient implements ResilientLLMClient {
   }
 
   stream(req: LLMRequest, opts?: ResilientCallOptions): AsyncIterable<LLMStreamChunk> {
-    return this.streamImpl(req, opts);
+    return this.scrubbedStream(req, opts);
+  }
+
+  private async *scrubbedStream(
+    req: LLMRequest,
+    opts?: ResilientCallOptions,
+  ): AsyncGenerator<LLMStreamChunk> {
+    try {
+      yield* this.streamImpl(req, opts);
+    } catch (e) {
+      throw scrubError(e, this.#secrets);
+    }
   }
 
   private async *streamImpl(req: LLMRequest, opts?: ResilientCallOptions): AsyncGenerator<LLMStreamChunk> {

@@ -22,7 +22,9 @@ export type ScriptedReply =
       end?: 'done' | 'close' | 'cut' | 'idle';
     }
   /** Never answer; the request stays open until the client goes away. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** An error whose message echoes the request's headers (a server that leaks credentials). */
+  | { kind: 'echo_headers'; status?: number };
 
 /** A request as the server received it. */
 export interface ReceivedRequest {
@@ -149,7 +151,7 @@ export async function startOpenAITestServer(): Promise<OpenAITestServer> {
     });
     const reply = s.queue.shift();
     if (!reply) return sendJson(res, 500, { error: { message: 'test server: no scripted reply left' } });
-    await play(reply, res);
+    await play(reply, res, record);
   };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -165,8 +167,14 @@ export async function startOpenAITestServer(): Promise<OpenAITestServer> {
   };
 }
 
-async function play(reply: ScriptedReply, res: ServerResponse): Promise<void> {
+async function play(reply: ScriptedReply, res: ServerResponse, request: ReceivedRequest): Promise<void> {
   if (reply.kind === 'hang') return;
+  if (reply.kind === 'echo_headers') {
+    const message = `rejected request with headers ${JSON.stringify(request.headers)}`;
+    return sendJson(res, reply.status ?? 400, {
+      error: { message, type: 'invalid_request_error', headers: request.headers },
+    });
+  }
   if (reply.kind === 'json' || reply.kind === 'raw') {
     if (reply.delayMs) await wait(reply.delayMs, res);
     if (res.destroyed) return;

@@ -2,6 +2,7 @@ import { type DBCore, type DBCoreMutateRequest, type DBCoreTable, Dexie } from '
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AfkError } from '../../errors/index.js';
 import type { RunEvent } from '../../events/run-event.js';
+import { isAfkTableSet, probeDatabase } from '../dexie-connection.js';
 import { liveRunEvents } from '../dexie-live.js';
 import { DEXIE_SCHEMA_VERSION, declareSchema, SCHEMA_HISTORY } from '../dexie-schema.js';
 import { DexieStore, type DexieStoreOptions } from '../dexie-store.js';
@@ -126,6 +127,49 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         expect(check.backendDB().version).toBe((DEXIE_SCHEMA_VERSION + 1) * 10);
         expect(check.table('runs').schema.indexes.map((i) => i.name)).toEqual(['threadId']);
         expect(await check.table('runs').get('x')).toEqual(runRecord('x'));
+      });
+    });
+
+    describe('foreign databases', () => {
+      it('refuses a foreign database of the same name at a lower version with storage_foreign and leaves its data', async () => {
+        const name = uniqueDbName();
+        const foreign = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = deps.indexedDB.open(name, 3);
+          req.onupgradeneeded = () => {
+            const notes = req.result.createObjectStore('notes', { keyPath: 'id' });
+            notes.put({ id: 'n1', text: 'keep me' });
+          };
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        foreign.close();
+
+        const s = store({ name });
+        const e = await rejectsWith(s.open(), 'storage_foreign');
+        expect(e.message).toContain('notes');
+        await rejectsWith(s.write({ events: [ev('r1', 0)] }), 'storage_foreign');
+
+        const after = await openNative(deps, name, 3);
+        cleanup.push(() => after.close());
+        expect(after.version).toBe(3);
+        expect(Array.from(after.objectStoreNames)).toEqual(['notes']);
+        const row = await new Promise((resolve, reject) => {
+          const req = after.transaction('notes').objectStore('notes').get('n1');
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        expect(row).toEqual({ id: 'n1', text: 'keep me' });
+      });
+
+      it('inspecting a name that does not exist creates nothing, and the store then creates its own database', async () => {
+        const name = uniqueDbName();
+        expect(await probeDatabase(deps.indexedDB, name)).toBeUndefined();
+        expect(await probeDatabase(deps.indexedDB, name)).toBeUndefined();
+        const s = store({ name });
+        await s.write({ events: [ev('r1', 0)] });
+        const found = await probeDatabase(deps.indexedDB, name);
+        expect(found?.version).toBe(DEXIE_SCHEMA_VERSION * 10);
+        expect(isAfkTableSet(found!.stores)).toBe(true);
       });
     });
 

@@ -1,0 +1,64 @@
+import { toErrorInfo } from '../../errors/index.js';
+import { newId } from '../../internal/ids.js';
+import type { JSONValue } from '../../internal/json.js';
+import { toJSONValue } from '../../internal/json.js';
+import type { ToolCall } from '../../llms/types.js';
+import type { AnyTool } from '../../tools/tool.js';
+import type { TicketHost } from '../run-types.js';
+
+/**
+ * A tool body deferred its result: a background ticket (`tool_deferred`). In-process work settles
+ * it into `settledTickets` and the store, and wakes waiting executions.
+ */
+export function deferCall(
+  exec: TicketHost,
+  call: ToolCall,
+  tool: AnyTool,
+  opts: { summary: string; resumeHint?: string; work?: Promise<unknown>; ttlMs?: number },
+): void {
+  const now = Date.now();
+  const ticket = {
+    ticketId: newId('tkt'),
+    runId: exec.state.runId,
+    threadId: exec.state.threadId,
+    toolName: tool.name,
+    toolCallId: call.id,
+    status: 'pending' as const,
+    summary: opts.summary,
+    ...(opts.resumeHint === undefined ? {} : { resumeHint: opts.resumeHint }),
+    createdAt: now,
+    expiresAt: now + (opts.ttlMs ?? 24 * 3600_000),
+  };
+  exec.emit('tool_deferred', { toolCallId: call.id, toolName: tool.name, ticket }, exec.state.step);
+  exec.queueTicket(ticket);
+  if (opts.work) {
+    const rt = exec.rt;
+    const settle = (r: { ok: true; output: JSONValue } | { ok: false; error: string }) => {
+      rt.settledTickets.set(ticket.ticketId, r);
+      // Persist the resolution too, so a runner that resumes elsewhere sees it.
+      void rt.store
+        .getTicket(ticket.ticketId)
+        .then((row) => {
+          if (row && row.status === 'pending') {
+            return rt.store.write({
+              tickets: [
+                {
+                  ...row,
+                  ...(r.ok
+                    ? { status: 'completed', output: r.output }
+                    : { status: 'failed', error: r.error }),
+                },
+              ],
+            });
+          }
+          return undefined;
+        })
+        .catch(() => undefined)
+        .finally(() => rt.ticketSignal.dispatchEvent(new Event('settled')));
+    };
+    opts.work.then(
+      (v) => settle({ ok: true, output: toJSONValue(v) }),
+      (e: unknown) => settle({ ok: false, error: toErrorInfo(e).message }),
+    );
+  }
+}

@@ -1,0 +1,176 @@
+import { abortReason } from '../../internal/abort.js';
+import type { ToolCall } from '../../llms/types.js';
+import { RunEnd } from '../run-end.js';
+import type { GateHost } from '../run-types.js';
+import { runSubagent } from '../subagents.js';
+import { approvalGate } from './approval.js';
+import { runBounded, runTool } from './execute.js';
+import { journalStart, journalSubagent } from './journal.js';
+import { decideCall, needsHuman, skipDenied } from './policy.js';
+import { recoverSideEffect } from './recovery.js';
+import { asObject, skip } from './skip.js';
+import { INVALID, resolveTarget, skipUnknown, type Target, validate } from './validate.js';
+
+export { statusOf } from './approval.js';
+
+interface Scheduled {
+  call: ToolCall;
+  target: Target;
+  args: unknown;
+}
+
+/** Per-batch outcome the failure policies look at. */
+interface BatchOutcome {
+  toolFailures: string[];
+  subagentFailures: string[];
+  rejections: string[];
+}
+
+/**
+ * The single gate every tool call passes through, as a pipeline of stages:
+ * validate (`validate.ts`) → policy (`policy.ts`) → approval (`approval.ts`, crash recovery in
+ * `recovery.ts`) → budget and journal (`journal.ts`) → hooks and execution (`execute.ts`,
+ * `defer.ts`, subagents) → output sanitising/truncation (`sanitise.ts`). Static tools, subagents,
+ * MCP tools and background tools all come through here.
+ *
+ * Durability: decisions and `tool_started` journal entries are flushed together with the LLM
+ * response *before* any tool body runs; results are flushed before the next model call.
+ */
+export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promise<void> {
+  const fs = exec.agent.failSafe;
+  const outcome: BatchOutcome = { toolFailures: [], subagentFailures: [], rejections: [] };
+  const scheduled: Scheduled[] = [];
+  let toolBudget = fs.maxToolCalls - exec.state.toolCalls;
+  let fanout = 0;
+  let limitRecorded = false;
+
+  for (const call of calls) {
+    const j = exec.state.journal[call.id];
+    if (j && j.status !== 'started') continue;
+    // -- validate
+    const target = resolveTarget(exec.agent, call.name);
+    if (!target) {
+      skipUnknown(exec, call);
+      continue;
+    }
+    let args = validate(exec, call, target, call.args);
+    if (args === INVALID) continue;
+
+    // Crash recovery: this call was journaled as started but never finished.
+    if (j?.status === 'started' && target.kind === 'tool') {
+      if (j.effects !== 'side_effect') {
+        scheduled.push({ call, target, args });
+        continue;
+      }
+      const recovered = await recoverSideEffect(exec, call, target.tool, args);
+      if (recovered === 'run') {
+        // A human said it did not happen: a fresh journal entry, so that a second crash during
+        // this re-run asks again instead of reading the old answer.
+        journalStart(exec, call, target.tool, args);
+        scheduled.push({ call, target, args });
+      }
+      continue;
+    }
+
+    // -- policy
+    const decision = await decideCall(exec, call, target, args);
+    if (decision.action === 'deny') {
+      skipDenied(exec, call, decision);
+      continue;
+    }
+    if (decision.updatedArgs && decision.action === 'allow') {
+      args = validate(exec, call, target, { ...asObject(args), ...decision.updatedArgs });
+      if (args === INVALID) continue;
+    }
+    // -- approval
+    const human = needsHuman(exec, call, target, args, decision);
+    if (human === true || (human !== false && (await human))) {
+      const kind = decision.action === 'request_user_input' ? 'user_input' : 'approval';
+      const verdict = await approvalGate(
+        exec,
+        call,
+        args,
+        kind,
+        decision.reason,
+        decision.ruleId,
+        decision.updatedArgs,
+      );
+      if (verdict.kind === 'wait') continue;
+      if (verdict.kind === 'reject') {
+        skip(
+          exec,
+          call,
+          'approval_rejected',
+          `A human rejected this call to '${call.name}'${verdict.reason ? `: ${verdict.reason}` : '.'} Do not ask again for the same call.`,
+        );
+        outcome.rejections.push(call.name);
+        continue;
+      }
+      args = validate(exec, call, target, verdict.args);
+      if (args === INVALID) continue;
+    }
+
+    // -- budget
+    if (target.kind === 'subagent' && ++fanout > fs.maxSubagentFanoutPerStep) {
+      skip(
+        exec,
+        call,
+        'limit_exceeded',
+        `Not executed: at most ${fs.maxSubagentFanoutPerStep} subagent calls per step.`,
+      );
+      continue;
+    }
+    if (toolBudget <= 0) {
+      if (!limitRecorded) {
+        exec.emit(
+          'limit_hit',
+          { limit: 'maxToolCalls', value: exec.state.toolCalls, max: fs.maxToolCalls },
+          exec.state.step,
+        );
+        limitRecorded = true;
+      }
+      skip(
+        exec,
+        call,
+        'limit_exceeded',
+        `Not executed: the run reached its tool call limit (maxToolCalls ${fs.maxToolCalls}).`,
+      );
+      continue;
+    }
+    toolBudget--;
+    // -- journal
+    scheduled.push({ call, target, args });
+    if (target.kind === 'tool') journalStart(exec, call, target.tool, args);
+    else journalSubagent(exec, call, (args as { task: string }).task);
+  }
+
+  // Durable point: the response, the decisions and the journal, before any body runs.
+  await exec.flush();
+
+  // -- hooks and execution (each body's result is sanitised into `tool_completed`)
+  await runBounded(scheduled, fs.maxParallelTools, async (s) => {
+    if (s.target.kind === 'subagent') {
+      const ok = await runSubagent(exec, s.call, s.target.agent, (s.args as { task: string }).task);
+      if (ok === false) outcome.subagentFailures.push(s.call.name);
+    } else {
+      const ok = await runTool(exec, s.call, s.target.tool, s.args);
+      if (!ok) outcome.toolFailures.push(s.call.name);
+    }
+  });
+  if (exec.signal.aborted) throw abortReason(exec.signal);
+
+  applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
+  applyFailurePolicy(fs.subagentFailurePolicy, outcome.subagentFailures, 'subagent_error', 'subagent');
+  applyFailurePolicy(fs.approvalDenialPolicy, outcome.rejections, 'approval_rejected', 'approval for');
+}
+
+function applyFailurePolicy(
+  policy: 'continue' | 'fail' | 'degrade',
+  failures: string[],
+  code: string,
+  what: string,
+): void {
+  if (policy === 'continue' || failures.length === 0) return;
+  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} failed (policy '${policy}')`;
+  throw new RunEnd(policy === 'fail' ? 'failed' : 'degraded', { code, message });
+}
