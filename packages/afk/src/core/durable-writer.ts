@@ -22,6 +22,10 @@ export class DurableWriter {
   private eventsSinceSnapshot = 0;
   private lease: RunLease | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
+  /** The chain of writes started behind the loop and not yet awaited (one at a time, in order). */
+  private trailing: Promise<void> | undefined;
+  /** The error of a failed write: sticky, nothing more is written after it. */
+  private broken: unknown;
 
   constructor(
     private readonly rt: Pick<RunnerInternals, 'store' | 'config' | 'ownerId'>,
@@ -45,15 +49,22 @@ export class DurableWriter {
     this.pendingTickets.push(t);
   }
 
-  /** Writes everything appended since the last flush in one atomic batch. */
+  /**
+   * Writes everything appended since the last flush in one atomic batch. Strict (the default):
+   * resolves once it and every earlier batch have committed. With `behind`, a batch whose loss
+   * in a crash is harmless (`mayTrail`) is only started: the writes stay one ordered chain, and
+   * the next strict flush or `settle()` waits for it (and throws its error). Once a write has
+   * failed nothing more is written: every later flush rejects with that error.
+   */
   async flush(state: RunFoldState, opts: FlushOptions = {}): Promise<void> {
+    if (this.broken !== undefined) throw this.broken;
     if (
       !this.pending.length &&
       !opts.snapshot &&
       !this.pendingApprovals.length &&
       !this.pendingTickets.length
     )
-      return;
+      return this.settle();
     const batch: StoreBatch = {
       events: this.pending,
       run: runRecord(state),
@@ -84,8 +95,40 @@ export class DurableWriter {
       this.stepsSinceSnapshot = 0;
       this.eventsSinceSnapshot = 0;
     }
-    await this.rt.store.write(batch);
-    await this.renewLease();
+    if (opts.behind && !opts.final && mayTrail(batch, state)) {
+      const prev = this.trailing;
+      const next = prev ? prev.then(() => this.commit(batch)) : this.commit(batch);
+      this.trailing = next;
+      // Observed by settle(); until then a failure must not surface as an unhandled rejection.
+      next.catch(() => undefined);
+      return;
+    }
+    await this.settle();
+    await this.commit(batch);
+  }
+
+  /** Resolves once every batch started behind has committed; rejects (for good) if one failed. */
+  async settle(): Promise<void> {
+    const t = this.trailing;
+    if (t === undefined) {
+      if (this.broken !== undefined) throw this.broken;
+      return;
+    }
+    try {
+      await t;
+    } finally {
+      if (this.trailing === t) this.trailing = undefined;
+    }
+  }
+
+  private async commit(batch: StoreBatch): Promise<void> {
+    try {
+      await this.rt.store.write(batch);
+      await this.renewLease();
+    } catch (e) {
+      this.broken ??= e;
+      throw e;
+    }
   }
 
   /**
@@ -139,6 +182,39 @@ export class DurableWriter {
       this.lease = l;
     }
   }
+}
+
+/** Events a batch may carry and still trail the loop (see `mayTrail`). */
+const TRAILING_EVENTS = new Set<RunEvent['type']>([
+  'step_started',
+  'policy_decision',
+  'llm_called',
+  'llm_completed',
+  'llm_failed',
+  'tool_started',
+  'tool_completed',
+  'warning',
+]);
+
+/**
+ * Whether a batch may commit behind the loop: losing it in a crash only redoes work that is
+ * safe to redo. The step is redone from the last committed batch, so the batch may hold the
+ * model's response, gate decisions, `step_started`, the journal entries of `pure` calls (they
+ * may run again) and the results of calls that are not side effects (a `pure` call re-runs; an
+ * `idempotent` one's `tool_started` is durable, so resume re-runs it). Never: a side effect's
+ * journal entry or result, approval or ticket rows, the thread, run start/pause/end.
+ */
+export function mayTrail(batch: StoreBatch, state: RunFoldState): boolean {
+  if (batch.approvals?.length || batch.tickets?.length || batch.thread) return false;
+  for (const e of batch.events ?? []) {
+    if (!TRAILING_EVENTS.has(e.type)) return false;
+    if (e.type === 'tool_started' && (e as RunEvent<'tool_started'>).data.effects !== 'pure') return false;
+    if (e.type === 'tool_completed') {
+      const id = (e as RunEvent<'tool_completed'>).data.toolCallId;
+      if (state.journal[id]?.effects === 'side_effect' || state.subagentRuns[id]) return false;
+    }
+  }
+  return true;
 }
 
 function runRecord(s: RunFoldState): RunRecord {

@@ -69,6 +69,12 @@ export interface FlushOptions {
   final?: boolean;
   thread?: ThreadRecord;
   durability?: 'default' | 'relaxed';
+  /**
+   * The batch need not commit before the caller goes on (see `DurableWriter.flush`): it is
+   * started now and awaited by the next strict flush or `settle()`. Honoured only for batches
+   * whose loss in a crash is harmless (`mayTrail`); any other batch is written strictly.
+   */
+  behind?: boolean;
 }
 
 /** The run's event log as a stage sees it: the folded state and the one way to append to it. */

@@ -34,7 +34,9 @@ interface BatchOutcome {
  * MCP tools and background tools all come through here.
  *
  * Durability: decisions and `tool_started` journal entries are flushed together with the LLM
- * response *before* any tool body runs; results are flushed before the next model call.
+ * response *before* any tool body runs (for a step of `pure` calls only, the batch may commit
+ * while they run); results are flushed with the next step's opening batch, which commits before
+ * the next model response is acted on (before the call itself when it holds a side effect's).
  */
 export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promise<void> {
   const fs = exec.agent.failSafe;
@@ -144,8 +146,9 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
     else journalSubagent(exec, call, (args as { task: string }).task);
   }
 
-  // Durable point: the response, the decisions and the journal, before any body runs.
-  await exec.flush();
+  // Durable point: the response, the decisions and the journal, before any body runs; only when
+  // every call is `pure` may the batch commit while they run (a crash redoes the step).
+  await exec.flush({ behind: true });
 
   // -- hooks and execution (each body's result is sanitised into `tool_completed`)
   await runBounded(scheduled, fs.maxParallelTools, async (s) => {
