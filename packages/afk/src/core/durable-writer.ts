@@ -22,6 +22,8 @@ export class DurableWriter {
   private eventsSinceSnapshot = 0;
   private lease: RunLease | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
+  /** Batches flushed `behind`, not started yet (`startTrailing` starts them, in order). */
+  private queued: StoreBatch[] = [];
   /** The chain of writes started behind the loop and not yet awaited (one at a time, in order). */
   private trailing: Promise<void> | undefined;
   /** The error of a failed write: sticky, nothing more is written after it. */
@@ -96,19 +98,33 @@ export class DurableWriter {
       this.eventsSinceSnapshot = 0;
     }
     if (opts.behind && !opts.final && mayTrail(batch, state)) {
-      const prev = this.trailing;
-      const next = prev ? prev.then(() => this.commit(batch)) : this.commit(batch);
-      this.trailing = next;
-      // Observed by settle(); until then a failure must not surface as an unhandled rejection.
-      next.catch(() => undefined);
+      this.queued.push(batch);
       return;
     }
     await this.settle();
     await this.commit(batch);
   }
 
-  /** Resolves once every batch started behind has committed; rejects (for good) if one failed. */
+  /**
+   * Starts the batches flushed `behind`, in order, each after the one before has committed. The
+   * loop calls it once the action they overlap is under way (the model request sent, the tool
+   * bodies started), so issuing the IndexedDB requests (structured clone, IPC) overlaps it too.
+   */
+  startTrailing(): void {
+    if (!this.queued.length) return;
+    for (const batch of this.queued) {
+      const prev = this.trailing;
+      const next = prev ? prev.then(() => this.commit(batch)) : this.commit(batch);
+      // Observed by settle(); until then a failure must not surface as an unhandled rejection.
+      next.catch(() => undefined);
+      this.trailing = next;
+    }
+    this.queued = [];
+  }
+
+  /** Resolves once every batch flushed `behind` has committed; rejects (for good) if one failed. */
   async settle(): Promise<void> {
+    this.startTrailing();
     const t = this.trailing;
     if (t === undefined) {
       if (this.broken !== undefined) throw this.broken;

@@ -148,6 +148,11 @@ export class RunExecution {
     return this.writer.flush(this.state, opts);
   }
 
+  /** Starts the batches flushed `behind` (the action they overlap is under way). */
+  startTrailingWrites(): void {
+    this.writer.startTrailing();
+  }
+
   // ---- the step loop -------------------------------------------------------------------------
 
   /** Runs to a terminal state. Never throws for a failed run: the result says so. */

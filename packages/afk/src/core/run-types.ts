@@ -108,6 +108,8 @@ export type PolicyHost = RunLog & RunIdentity & { readonly rt: Pick<RunnerIntern
 export type ModelHost = RunLog &
   RunIdentity & {
     readonly rt: Pick<RunnerInternals, 'resolveModel' | 'telemetry'>;
+    /** Starts the writes flushed `behind` (see `DurableWriter.startTrailing`). */
+    startTrailingWrites?(): void;
     readonly runSpan: TelemetrySpan | undefined;
     /** Structured-output repair requests made so far. */
     repairs: number;
@@ -168,6 +170,8 @@ export type GateHost = ApprovalHost &
   SubagentHost &
   PolicyHost & {
     readonly rt: RunnerInternals;
+    /** Starts the writes flushed `behind` (see `DurableWriter.startTrailing`). */
+    startTrailingWrites?(): void;
   };
 
 /** The endings (`endings.ts`): pause, finish, end from an error. */

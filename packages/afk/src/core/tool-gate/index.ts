@@ -151,7 +151,7 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
   await exec.flush({ behind: true });
 
   // -- hooks and execution (each body's result is sanitised into `tool_completed`)
-  await runBounded(scheduled, fs.maxParallelTools, async (s) => {
+  const bodies = runBounded(scheduled, fs.maxParallelTools, async (s) => {
     if (s.target.kind === 'subagent') {
       const ok = await runSubagent(exec, s.call, s.target.agent, (s.args as { task: string }).task);
       if (ok === false) outcome.subagentFailures.push(s.call.name);
@@ -160,6 +160,9 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
       if (!ok) outcome.toolFailures.push(s.call.name);
     }
   });
+  // The bodies are under way: a journal batch flushed behind (pure calls) now overlaps them.
+  exec.startTrailingWrites?.();
+  await bodies;
   if (exec.signal.aborted) throw abortReason(exec.signal);
 
   applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
