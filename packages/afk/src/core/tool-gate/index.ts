@@ -160,9 +160,14 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
       if (!ok) outcome.toolFailures.push(s.call.name);
     }
   });
-  // The bodies are under way: a journal batch flushed behind (pure calls) now overlaps them.
-  exec.startTrailingWrites?.();
-  await bodies;
+  // A journal batch flushed behind (pure calls) starts in the next task, overlapping bodies that
+  // take a while; after quick ones the next model call starts it (or any strict flush).
+  const kick = setTimeout(() => exec.startTrailingWrites?.(), 0);
+  try {
+    await bodies;
+  } finally {
+    clearTimeout(kick);
+  }
   if (exec.signal.aborted) throw abortReason(exec.signal);
 
   applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
