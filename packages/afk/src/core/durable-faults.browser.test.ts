@@ -5,8 +5,7 @@
  * how a page dies here: its connection goes and its Web Locks are freed, which is what the browser
  * does for a closed tab. Real page-close tests live in e2e/.
  */
-import type { DBCore, DBCoreMutateRequest, DBCoreTable } from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent } from '../agents/agent.js';
 import { AfkStorageError } from '../errors/index.js';
 import type { RunEvent } from '../events/run-event.js';
@@ -115,26 +114,19 @@ describe('DexieStore durability in Chromium: storage faults', () => {
     const name = dbName();
     const store = page(name);
     let full = false;
-    // Dexie middleware, installed before the database opens: the events table refuses adds with
-    // the DOMException Chromium raises when the origin is over quota.
-    store.dexie.use({
-      stack: 'dbcore',
-      name: 'quota-fault',
-      create: (down: DBCore): DBCore => ({
-        ...down,
-        table: (tableName: string): DBCoreTable => {
-          const t = down.table(tableName);
-          if (tableName !== 'events') return t;
-          return {
-            ...t,
-            mutate: (req: DBCoreMutateRequest) =>
-              full && req.type === 'add'
-                ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
-                : t.mutate(req),
-          };
-        },
-      }),
+    // The events object store refuses adds with the DOMException Chromium raises when the origin
+    // is over quota (on IDBObjectStore itself: DexieStore writes step batches on the raw API).
+    const add = IDBObjectStore.prototype.add;
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey,
+    ) {
+      if (full && this.name === 'events')
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return add.call(this, value, key);
     });
+    cleanups.push(() => spy.mockRestore());
     const effects: Effects = { sent: [] };
     const lookups = { n: 0 };
     // Full right after send_email's journal entry became durable (its batch holds tool_started).

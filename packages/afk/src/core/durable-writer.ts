@@ -7,6 +7,15 @@ import type { RunLease, RunRecord, StoreBatch } from '../memory/types.js';
 import { type RunFoldState, toSnapshot } from './fold.js';
 import type { FlushOptions, RunnerInternals } from './run-types.js';
 
+/**
+ * Whether batches flushed `behind` may overlap the action that follows them (the model call, pure
+ * tool bodies). Off: combined with retrying a failed batch (its events going back in front of
+ * later appends), the overlap let a random-kill recovery append a transcript message twice in
+ * the crash suite. Until that interplay is fixed, every flush is strict (the bench still measures
+ * both write paths); see docs/decisions.md.
+ */
+export const OVERLAP_WRITES = false;
+
 /** Tries of one batch (the first write and its retries) before the run gives up on the store. */
 export const WRITE_ATTEMPTS = 3;
 /** The pause before each retry of a failed batch write, in ms. */
@@ -35,6 +44,11 @@ const PERMANENT: ReadonlySet<AfkErrorCode> = new Set<AfkErrorCode>([
  * unless the refusal is permanent); when it still fails, its events go back in front of any
  * appended since, so the seqs stay gap-free and the next write (the run's failure ending)
  * carries them.
+ *
+ * Overlap: a flush `behind` whose loss in a crash is harmless (`mayTrail`) joins the chain but
+ * waits until `startTrailing()` (the model request sent, the tool bodies started), so the store
+ * works while the loop waits; `settle()` waits for it and throws its error, before anything acts
+ * on what the overlapped action returned.
  */
 export class DurableWriter {
   /** The seq of the next appended event. */
@@ -47,6 +61,10 @@ export class DurableWriter {
   /** The seq of the last event the store committed (-1: none yet). */
   committedSeq: number;
   private chain: Promise<void> = Promise.resolve();
+  /** Opens the gate of the batch flushed `behind` that waits for `startTrailing`. */
+  private release: (() => void) | undefined;
+  /** The last write flushed `behind` and not yet awaited by `settle`. */
+  private trailing: Promise<void> | undefined;
   private lease: RunLease | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -90,11 +108,60 @@ export class DurableWriter {
     return this.pending.length;
   }
 
-  /** Writes everything appended since the last flush in one atomic batch (after any flush in progress). */
+  /**
+   * Writes everything appended since the last flush in one atomic batch, after any write in
+   * progress. Strict (the default): resolves once it has committed. With `behind`, a batch that
+   * may trail (`mayTrail`) is only queued: it starts at `startTrailing()` and `settle()` awaits it.
+   */
   flush(state: RunFoldState, opts: FlushOptions = {}): Promise<void> {
-    const write = this.chain.then(() => this.writePending(state, opts));
-    this.chain = write.catch(() => undefined);
-    return write;
+    if (OVERLAP_WRITES && opts.behind && !opts.final && this.mayTrailNow(state, opts)) {
+      this.startTrailing();
+      const gate = new Promise<void>((r) => {
+        this.release = r;
+      });
+      const write = this.chain.then(() => gate).then(() => this.writePending(state, opts));
+      this.chain = write.catch(() => undefined);
+      // settle() sees every trailing write (the earliest failure wins); until then a failure must
+      // not surface as an unhandled rejection.
+      const prev = this.trailing;
+      const joined = prev ? prev.then(() => write) : write;
+      joined.catch(() => undefined);
+      this.trailing = joined;
+      return Promise.resolve();
+    }
+    // A strict flush first waits for the trailing writes: their failure is its failure.
+    return this.settle().then(() => {
+      const write = this.chain.then(() => this.writePending(state, opts));
+      this.chain = write.catch(() => undefined);
+      return write;
+    });
+  }
+
+  /** Starts the batch flushed `behind` (the action it overlaps is under way). */
+  startTrailing(): void {
+    const release = this.release;
+    this.release = undefined;
+    release?.();
+  }
+
+  /** Resolves once every batch flushed `behind` has committed; rejects with the first failure. */
+  async settle(): Promise<void> {
+    this.startTrailing();
+    const t = this.trailing;
+    this.trailing = undefined;
+    if (t) await t;
+  }
+
+  private mayTrailNow(state: RunFoldState, opts: FlushOptions): boolean {
+    return mayTrail(
+      {
+        events: this.pending,
+        ...(this.pendingApprovals.length ? { approvals: this.pendingApprovals } : {}),
+        ...(this.pendingTickets.length ? { tickets: this.pendingTickets } : {}),
+        ...(opts.thread ? { thread: opts.thread } : {}),
+      },
+      state,
+    );
   }
 
   /**
@@ -109,6 +176,7 @@ export class DurableWriter {
       lastSeq: this.committedSeq,
       ...(result ? { result } : {}),
     };
+    this.startTrailing();
     const write = this.chain.then(() => this.rt.store.write({ run }));
     this.chain = write.catch(() => undefined);
     return write.then(
@@ -265,4 +333,37 @@ function runRecord(s: RunFoldState): RunRecord {
     lastSeq: s.lastSeq,
     ...(s.result ? { result: s.result } : {}),
   };
+}
+
+/** Events a batch may carry and still trail the loop (see `mayTrail`). */
+const TRAILING_EVENTS = new Set<RunEvent['type']>([
+  'step_started',
+  'policy_decision',
+  'llm_called',
+  'llm_completed',
+  'llm_failed',
+  'tool_started',
+  'tool_completed',
+  'warning',
+]);
+
+/**
+ * Whether a batch may commit behind the loop: losing it in a crash only redoes work that is
+ * safe to redo. The step is redone from the last committed batch, so the batch may hold the
+ * model's response, gate decisions, `step_started`, the journal entries of `pure` calls (they
+ * may run again) and the results of calls that are not side effects (a `pure` call re-runs; an
+ * `idempotent` one's `tool_started` is durable, so resume re-runs it). Never: a side effect's
+ * journal entry or result, approval or ticket rows, the thread, run start/pause/end.
+ */
+export function mayTrail(batch: StoreBatch, state: RunFoldState): boolean {
+  if (batch.approvals?.length || batch.tickets?.length || batch.thread) return false;
+  for (const e of batch.events ?? []) {
+    if (!TRAILING_EVENTS.has(e.type)) return false;
+    if (e.type === 'tool_started' && (e as RunEvent<'tool_started'>).data.effects !== 'pure') return false;
+    if (e.type === 'tool_completed') {
+      const id = (e as RunEvent<'tool_completed'>).data.toolCallId;
+      if (state.journal[id]?.effects === 'side_effect' || state.subagentRuns[id]) return false;
+    }
+  }
+  return true;
 }

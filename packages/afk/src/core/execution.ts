@@ -165,6 +165,11 @@ export class RunExecution {
     await this.writer.markFailed(this.state, result);
   }
 
+  /** Starts the batches flushed `behind` (the action they overlap is under way). */
+  startTrailingWrites(): void {
+    this.writer.startTrailing();
+  }
+
   // ---- the step loop -------------------------------------------------------------------------
 
   /** Runs to a terminal state. Never throws for a failed run: the result says so. */
@@ -272,8 +277,11 @@ export class RunExecution {
         }
       }
       if (this.init.hub) await raceSignal(this.init.hub.drained(), this.signal);
-      await this.flush({ snapshot: this.writer.snapshotDue(this.state) });
+      // The step's opening batch (the previous step's results, step_started, the decision) may
+      // commit while the model works; nothing acts on the response before it has committed.
+      await this.flush({ snapshot: this.writer.snapshotDue(this.state), behind: true });
       const response = await callModel(this, step);
+      await this.writer.settle();
       if (response.toolCalls.length === 0) {
         const repaired = await checkStructuredOutput(this, response);
         if (repaired) continue;

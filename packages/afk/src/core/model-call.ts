@@ -60,9 +60,10 @@ export async function callModel(host: ModelHost, step: number): Promise<LLMRespo
     const span = host.rt.telemetry?.startSpan('afk.llm', { model: id, step }, host.runSpan);
     const t0 = now();
     try {
-      const response = stream
-        ? await consumeStream(host, client, req)
-        : await client.chat(req, { signal: host.signal });
+      const answer = stream ? consumeStream(host, client, req) : client.chat(req, { signal: host.signal });
+      // The request is on its way: writes flushed behind now overlap the wait.
+      host.startTrailingWrites?.();
+      const response = await answer;
       permit('success');
       const latencyMs = now() - t0;
       const costUsd = response.costUsd ?? estimateCostUsd(response.model || id, response.usage);

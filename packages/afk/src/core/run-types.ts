@@ -69,6 +69,12 @@ export interface FlushOptions {
   final?: boolean;
   thread?: ThreadRecord;
   durability?: 'default' | 'relaxed';
+  /**
+   * The batch need not commit before the caller goes on (see `DurableWriter.flush`): it is
+   * started now and awaited by the next strict flush or `settle()`. Honoured only for batches
+   * whose loss in a crash is harmless (`mayTrail`); any other batch is written strictly.
+   */
+  behind?: boolean;
 }
 
 /** The run's event log as a stage sees it: the folded state and the one way to append to it. */
@@ -102,6 +108,8 @@ export type PolicyHost = RunLog & RunIdentity & { readonly rt: Pick<RunnerIntern
 export type ModelHost = RunLog &
   RunIdentity & {
     readonly rt: Pick<RunnerInternals, 'resolveModel' | 'telemetry'>;
+    /** Starts the writes flushed `behind` (see `DurableWriter.startTrailing`). */
+    startTrailingWrites?(): void;
     readonly runSpan: TelemetrySpan | undefined;
     /** Structured-output repair requests made so far. */
     repairs: number;
@@ -164,6 +172,8 @@ export type GateHost = ApprovalHost &
   SubagentHost &
   PolicyHost & {
     readonly rt: RunnerInternals;
+    /** Starts the writes flushed `behind` (see `DurableWriter.startTrailing`). */
+    startTrailingWrites?(): void;
   };
 
 /** The endings (`endings.ts`): pause, finish, end from an error. */

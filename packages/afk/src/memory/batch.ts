@@ -15,20 +15,19 @@ export interface RunAppend {
 /**
  * Checks a batch before any of it is stored (pure, no I/O): event keys are well formed and each
  * run's events are consecutive inside the batch; the snapshot has this build's version. With
- * `deep`, every record is also validated against its zod schema, so a durable store never
- * persists a row it would later refuse to read. Returns the seq range appended per run; the
- * caller checks `first` against the stored log inside its transaction.
+ * `deep`, every record is also validated against its zod schema (`checkRecords`), so a durable
+ * store never persists a row it would later refuse to read. Returns the seq range appended per
+ * run; the caller checks `first` against the stored log inside its transaction.
  */
 export function planBatch(batch: StoreBatch, opts: { deep: boolean }): Map<string, RunAppend> {
   const plan = new Map<string, RunAppend>();
   const events = batch.events ?? [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    if (opts.deep) check(RunEventSchema, e, `events[${i}]`);
-    else if (typeof e.runId !== 'string' || e.runId === '' || !Number.isSafeInteger(e.seq) || e.seq < 0) {
-      throw new AfkStorageError(
-        'invalid_argument',
-        `events[${i}] needs a runId and a non-negative integer seq`,
+    if (typeof e.runId !== 'string' || e.runId === '' || !Number.isSafeInteger(e.seq) || e.seq < 0) {
+      throw (
+        (opts.deep ? recordError(RunEventSchema, e, `events[${i}]`) : undefined) ??
+        new AfkStorageError('invalid_argument', `events[${i}] needs a runId and a non-negative integer seq`)
       );
     }
     const cur = plan.get(e.runId);
@@ -40,8 +39,8 @@ export function planBatch(batch: StoreBatch, opts: { deep: boolean }): Map<strin
       );
     } else cur.next++;
   }
+  if (opts.deep) checkRecords(batch);
   if (batch.snapshot) {
-    if (opts.deep) check(RunSnapshotEnvelopeSchema, batch.snapshot, 'snapshot');
     if (batch.snapshot.version !== SNAPSHOT_VERSION) {
       throw new AfkStorageError(
         'invalid_argument',
@@ -51,14 +50,22 @@ export function planBatch(batch: StoreBatch, opts: { deep: boolean }): Map<strin
     if (batch.snapshot.state === undefined)
       throw new AfkStorageError('invalid_argument', 'snapshot has no state');
   }
-  if (opts.deep) {
-    if (batch.run) check(RunRecordSchema, batch.run, 'run');
-    if (batch.thread) check(ThreadRecordSchema, batch.thread, 'thread');
-    for (const [i, a] of (batch.approvals ?? []).entries())
-      check(ApprovalRequestSchema, a, `approvals[${i}]`);
-    for (const [i, t] of (batch.tickets ?? []).entries()) check(BackgroundTicketSchema, t, `tickets[${i}]`);
-  }
   return plan;
+}
+
+/**
+ * Validates every record of a batch against its zod schema (`invalid_argument`, naming the
+ * first bad record). Pure: a store that issues its requests first may run it while IndexedDB
+ * works, as long as a failure still aborts the transaction before it commits.
+ */
+export function checkRecords(batch: StoreBatch): void {
+  const events = batch.events ?? [];
+  for (let i = 0; i < events.length; i++) check(RunEventSchema, events[i], `events[${i}]`);
+  if (batch.snapshot) check(RunSnapshotEnvelopeSchema, batch.snapshot, 'snapshot');
+  if (batch.run) check(RunRecordSchema, batch.run, 'run');
+  if (batch.thread) check(ThreadRecordSchema, batch.thread, 'thread');
+  for (const [i, a] of (batch.approvals ?? []).entries()) check(ApprovalRequestSchema, a, `approvals[${i}]`);
+  for (const [i, t] of (batch.tickets ?? []).entries()) check(BackgroundTicketSchema, t, `tickets[${i}]`);
 }
 
 /** The error for a batch whose first event does not continue the stored log. */
@@ -105,10 +112,16 @@ export function batchChanges(batch: StoreBatch, plan: Map<string, RunAppend>): S
 }
 
 function check(schema: z.ZodType, value: unknown, where: string): void {
+  const err = recordError(schema, value, where);
+  if (err) throw err;
+}
+
+/** The `invalid_argument` error for a record `schema` refuses (undefined when it is valid). */
+function recordError(schema: z.ZodType, value: unknown, where: string): AfkStorageError | undefined {
   const r = schema.safeParse(value);
-  if (r.success) return;
+  if (r.success) return undefined;
   const issues = fromZodIssues(r.error.issues);
-  throw new AfkStorageError(
+  return new AfkStorageError(
     'invalid_argument',
     `batch ${where} is invalid: ${issues
       .slice(0, 3)

@@ -10,13 +10,21 @@ import {
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import { durationMs } from '../internal/duration.js';
-import { batchChanges, planBatch } from './batch.js';
+import { batchChanges, checkRecords, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import { DexieConnection } from './dexie-connection.js';
 import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
 import * as q from './dexie-queries.js';
 import type { AfkDexie } from './dexie-schema.js';
-import { compactRun, putEvalReport, touchedTables, writeBatch } from './dexie-writes.js';
+import { BatchAnnouncer, type RawBatch } from './dexie-signal.js';
+import {
+  compactRun,
+  isStepBatch,
+  putEvalReport,
+  touchedTables,
+  writeBatch,
+  writeStepBatch,
+} from './dexie-writes.js';
 import { EvalReportRecordSchema } from './rows.js';
 import { toStorageError } from './storage-errors.js';
 import { StoreChannel } from './store-channel.js';
@@ -103,6 +111,7 @@ export class DexieStore implements MemoryStore {
   };
   private readonly hub = new ChangeHub();
   private readonly channel: StoreChannel | undefined;
+  private readonly announcer: BatchAnnouncer;
   private readonly leaseBackend: LeaseBackend;
   private closedError: AfkStorageError | undefined;
 
@@ -131,6 +140,8 @@ export class DexieStore implements MemoryStore {
     this.leaseBackend =
       o.leases !== 'table' && locks ? new WebLockLeases(locks, o.name) : new TableLeases(() => this.ready());
     this.channel = o.broadcast ? new StoreChannel(o.name, (changes) => this.emitLocal(changes)) : undefined;
+    const channel = this.channel;
+    this.announcer = new BatchAnnouncer(channel ? (changes) => channel.post(changes) : undefined);
   }
 
   /**
@@ -149,17 +160,38 @@ export class DexieStore implements MemoryStore {
 
   async write(batch: StoreBatch): Promise<void> {
     this.assertOpen();
-    const plan = planBatch(batch, { deep: true });
+    const plan = planBatch(batch, { deep: false });
+    const step = isStepBatch(batch, plan);
+    // Step batches validate their records inside the transaction (see writeStepBatch).
+    if (!step) checkRecords(batch);
     if (touchedTables(batch).length === 0) return;
-    const db = batch.durability === 'relaxed' ? await this.relaxedDb() : await this.ready();
-    try {
-      await writeBatch(db, batch, plan);
-    } catch (e) {
-      throw this.fail(e, 'write');
+    let raw: RawBatch | undefined;
+    if (step) {
+      // The hot path: raw IndexedDB on the open connection, durability per transaction.
+      const db = await this.ready();
+      const idb = db.backendDB() as IDBDatabase | null;
+      if (!idb)
+        throw (
+          this.closedError ?? new AfkStorageError('storage_closed', `DexieStore "${this.name}" is closed`)
+        );
+      const durability = batch.durability === 'relaxed' ? 'relaxed' : this.config.durability;
+      try {
+        await writeStepBatch(idb, this.config.IDBKeyRange, batch, plan, durability, checkRecords);
+      } catch (e) {
+        throw this.closedError ?? this.fail(e, 'write');
+      }
+      raw = { db, batch, plan };
+    } else {
+      const db = batch.durability === 'relaxed' ? await this.relaxedDb() : await this.ready();
+      try {
+        await writeBatch(db, batch, plan);
+      } catch (e) {
+        throw this.fail(e, 'write');
+      }
     }
     const changes = batchChanges(batch, plan);
     this.emitLocal(changes);
-    this.channel?.post(changes);
+    this.announcer.announce(changes, raw);
   }
 
   async readEvents(runId: string, opts: ReadEventsOptions = {}): Promise<RunEvent[]> {
@@ -320,6 +352,7 @@ export class DexieStore implements MemoryStore {
 
   private shutdown(reason: AfkStorageError): void {
     this.closedError = reason;
+    this.announcer.flush();
     this.main.close();
     this.relaxed?.close();
     this.channel?.close();

@@ -125,6 +125,100 @@ export async function writeBatch(
   });
 }
 
+/**
+ * Batches the raw path writes: the step loop's (events of one run with its run record, a
+ * snapshot, the thread). Approvals, tickets and events without their run record (decisions,
+ * background work: rare) take `writeBatch`, with its read-modify-write preconditions.
+ */
+export function isStepBatch(b: StoreBatch, plan: ReadonlyMap<string, RunAppend>): boolean {
+  if (b.approvals?.length || b.tickets?.length) return false;
+  if (plan.size === 0) return true;
+  return plan.size === 1 && b.run !== undefined && plan.has(b.run.runId);
+}
+
+/**
+ * `writeBatch` for step batches, on the raw IndexedDB API of the open connection (Dexie's
+ * transaction and request wrappers cost about as much again as the commit itself; a step pays
+ * it twice). Same guarantees: one transaction whose requests are all issued at once; per run,
+ * one reverse key-cursor step reads the last stored seq and the transaction aborts unless the
+ * batch continues it exactly (a gap, an overlap, a run "starting" at 0 over existing events);
+ * `add` refuses any existing [runId+seq]; any failure aborts the whole transaction. The events
+ * go last, so a failing `add` (quota, clone) rolls back every other row of the batch. `validate`
+ * (the records' zod check) runs right after the requests are issued, while IndexedDB works on
+ * them: nothing can commit before this task ends, so a refusal still aborts it all.
+ *
+ * Dexie does not see these writes: the caller tells `liveQuery` readers (`BatchAnnouncer`).
+ */
+export function writeStepBatch(
+  idb: IDBDatabase,
+  keyRange: typeof IDBKeyRange,
+  batch: StoreBatch,
+  plan: ReadonlyMap<string, RunAppend>,
+  durability: IDBTransactionDurability,
+  validate: (batch: StoreBatch) => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const tx = idb.transaction(touchedTables(batch), 'readwrite', { durability });
+    let refusal: unknown;
+    const refuse = (e: unknown) => {
+      if (refusal !== undefined) return;
+      refusal = e;
+      try {
+        tx.abort();
+      } catch {
+        // Already finishing: onabort reports the transaction's own error.
+      }
+    };
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(refusal ?? tx.error ?? new DOMException('transaction aborted', 'AbortError'));
+    try {
+      const events = plan.size ? tx.objectStore('events') : undefined;
+      // Once every check passed nothing else can refuse the batch but a failing request, which
+      // aborts by itself: commit() lets IndexedDB commit as soon as the last write is done,
+      // without waiting for the results to travel back here first.
+      let unchecked = plan.size;
+      const checked = () => {
+        if (--unchecked === 0 && refusal === undefined) commit(tx);
+      };
+      if (events) {
+        for (const [runId, r] of plan) {
+          const last = events.openKeyCursor(
+            keyRange.bound([runId, Number.NEGATIVE_INFINITY], [runId, Number.POSITIVE_INFINITY]),
+            'prev',
+          );
+          last.onsuccess = () => {
+            const key = last.result?.key as [string, number] | undefined;
+            const expected = key === undefined ? 0 : key[1] + 1;
+            if (expected !== r.first) refuse(seqConflict(runId, r.first, expected));
+            else checked();
+          };
+        }
+      }
+      if (batch.run) tx.objectStore('runs').put(batch.run);
+      if (batch.snapshot) tx.objectStore('snapshots').put(batch.snapshot);
+      if (batch.thread) tx.objectStore('threads').put(batch.thread);
+      // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
+      if (events) for (const e of batch.events!) events.add(e);
+      // Validation runs while IndexedDB works on the requests: nothing commits before this task
+      // ends (and, with events, before the continuity reads answer), so a refusal still aborts all.
+      validate(batch);
+      if (!events) commit(tx);
+    } catch (e) {
+      // A synchronous refusal (DataCloneError, a closing connection): nothing may commit.
+      refuse(e);
+    }
+  });
+}
+
+/** `IDBTransaction.commit()` where it exists (it only hastens what auto-commit would do). */
+function commit(tx: IDBTransaction): void {
+  try {
+    tx.commit?.();
+  } catch {
+    // Already committing or aborted: the transaction's events report the outcome.
+  }
+}
+
 /** The full report in `evalResults` and a small summary row in `evalRuns`, together. */
 export async function putEvalReport(db: AfkDexie, report: EvalReportRecord): Promise<void> {
   const rep = report.report;

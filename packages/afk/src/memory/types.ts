@@ -58,8 +58,9 @@ export interface EvalReportRecord {
 
 /**
  * Everything one flush writes, committed atomically in one short transaction. The runner flushes
- * at the durable points of a step (LLM response before tools; side-effect journal before the
- * tool; results before the next LLM call), so per-step cost is O(new events).
+ * at the durable points of a step (LLM response and journal before non-pure tools; results
+ * before the next LLM response is acted on, before the call itself for side effects; see
+ * docs/decisions.md "Writes that overlap the next action"), so per-step cost is O(new events).
  */
 export interface StoreBatch {
   events?: RunEvent[];

@@ -16,6 +16,8 @@ export interface StepPlan {
   /** Tool round trips in the measured run (it ends with one more, text-only, model call). */
   steps: number;
   store: 'dexie' | 'memory';
+  /** How long each model call takes (a timer; 0 answers at once). */
+  modelLatencyMs: number;
   /** Also serialise every batch to count the JSON bytes written (slower: not for timing runs). */
   countBytes: boolean;
   /** Ask the browser for its storage usage before and after the measured run. */
@@ -28,6 +30,8 @@ export interface StepFigures {
   stepMs: number[];
   /** ms spent awaiting `store.write` inside each step. */
   writeMs: number[];
+  /** ms of each step the runner adds: step time minus the model call's and the tool's own time. */
+  overheadMs: number[];
   /** Writes issued inside the measured steps. */
   writes: number;
   /** Run wall time, history load and final snapshot included. */
@@ -76,19 +80,22 @@ export interface ResumeFigures {
 const USAGE = { inputTokens: 10, outputTokens: 2, totalTokens: 12 } as const;
 
 /**
- * A zero-latency scripted client. afk's `scripted()` estimates usage by scanning the whole prompt
- * on every call (O(thread)), which would bill the harness's work to the runner; this one answers
- * from a function and reports fixed usage.
+ * A scripted client (zero latency unless `latencyMs`). afk's `scripted()` estimates usage by
+ * scanning the whole prompt on every call (O(thread)), which would bill the harness's work to the
+ * runner; this one answers from a function and reports fixed usage. `stamps` are the call
+ * starts, `ends` the moments each answer is handed back (after the latency timer).
  */
 function fakeModel(
   answer: (req: LLMRequest, call: number) => Pick<LLMResponse, 'text' | 'toolCalls'>,
+  latencyMs = 0,
 ): LLMClient & {
   stamps: number[];
+  ends: number[];
 } {
   const stamps: number[] = [];
+  const ends: number[] = [];
   let calls = 0;
   const respond = (req: LLMRequest): LLMResponse => {
-    stamps.push(performance.now());
     const a = answer(req, calls++);
     return {
       ...a,
@@ -102,7 +109,14 @@ function fakeModel(
     model: 'bench-model',
     capabilities: { streaming: false, toolCalling: true, structuredOutput: false, reasoning: false },
     stamps,
-    chat: async (req) => respond(req),
+    ends,
+    chat: async (req) => {
+      stamps.push(performance.now());
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      const r = respond(req);
+      ends.push(performance.now());
+      return r;
+    },
     // biome-ignore lint/correctness/useYield: the runner only streams when asked to; these runs do not
     async *stream() {
       throw new Error('bench model does not stream');
@@ -117,6 +131,22 @@ const noop = tool({
   effects: 'pure',
   run: async () => 'ok',
 });
+
+/** The no-op tool, timing each of its runs (start and end stamps), for the overhead figure. */
+function timedNoop(spans: Array<[number, number]>) {
+  return tool({
+    name: 'noop',
+    description: 'Does nothing',
+    args: z.object({}),
+    effects: 'pure',
+    run: async () => {
+      const t0 = performance.now();
+      const out = 'ok';
+      spans.push([t0, performance.now()]);
+      return out;
+    },
+  });
+}
 
 const confirm = tool({
   name: 'confirm',
@@ -217,8 +247,14 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
         return { text: '', toolCalls: [{ id: `call_${i}`, name: 'noop', args: {} }] };
       }
       return { text: 'done', toolCalls: [] };
+    }, plan.modelLatencyMs);
+    const toolSpans: Array<[number, number]> = [];
+    const agent = new Agent({
+      name: 'bench',
+      model,
+      tools: [timedNoop(toolSpans)],
+      failSafe: limits(plan.steps),
     });
-    const agent = new Agent({ name: 'bench', model, tools: [noop], failSafe: limits(plan.steps) });
     const runner = new Runner({ store });
     const before = plan.estimate ? await usage() : 0;
     const t0 = performance.now();
@@ -236,6 +272,7 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
     const stamps = model.stamps;
     const stepMs: number[] = [];
     const writeMs: number[] = [];
+    const overheadMs: number[] = [];
     let stepBytes = 0;
     let stepEvents = 0;
     let writes = 0;
@@ -243,6 +280,8 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
       const from = stamps[i]!;
       const to = stamps[i + 1]!;
       stepMs.push(to - from);
+      const [t0, t1] = toolSpans[i]!;
+      overheadMs.push(to - from - (model.ends[i]! - from) - (t1 - t0));
       let w = 0;
       for (const s of log.spans) {
         if (s.start >= from && s.end <= to) {
@@ -260,6 +299,7 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
       plan,
       stepMs,
       writeMs,
+      overheadMs,
       writes,
       runMs: t1 - t0,
       startMs: stamps[0]! - t0,
@@ -407,66 +447,93 @@ export interface WriteBreakdown {
   eventsPerBatch: number;
   /** Median ms per batch for each way of writing it. */
   medians: Record<string, number>;
+  /**
+   * `DexieStore.write` ÷ the raw floor (one transaction, all requests issued together, default
+   * durability), measured pairwise: each batch is written both ways back to back, alternating
+   * which goes first, over `rounds` replays into fresh databases; the ratio of the two medians.
+   */
+  storeOverRaw: number;
+  rounds: number;
 }
 
 type RawDurability = 'default' | 'relaxed' | 'strict';
 
+interface RawOptions {
+  durability: RawDurability;
+  /** Await each request before issuing the next. */
+  sequential: boolean;
+  /** Read the run's last key first (a reverse key cursor), as the continuity check does. */
+  readFirst: boolean;
+  /** `commit()` once every request is issued. */
+  commit?: boolean;
+  /** `commit()` when the read's result arrives (what `DexieStore.write` does). */
+  commitAfterRead?: boolean;
+}
+
+/** One way of writing the batches, on a database of its own. */
+interface Contender {
+  label: string;
+  open(): Promise<{ write(b: StoreBatch): Promise<void>; close(): Promise<void> }>;
+}
+
+/** The floor `DexieStore.write` is held to (see `WriteBreakdown.storeOverRaw`). */
+const FLOOR = 'raw IDB, requests issued together (default)';
+
+/**
+ * A database with DexieStore's own schema (same object stores, keys and indexes: the same work
+ * per row in the backend), opened with the raw IndexedDB API.
+ */
 async function openRaw(name: string): Promise<IDBDatabase> {
+  const creator = new DexieStore({ name, broadcast: false });
+  await creator.open();
+  await creator.close();
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(name, 1);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      db.createObjectStore('events', { keyPath: ['runId', 'seq'] });
-      db.createObjectStore('runs', { keyPath: 'runId' });
-      db.createObjectStore('snapshots', { keyPath: ['runId', 'seq'] });
-      db.createObjectStore('threads', { keyPath: 'threadId' });
-    };
+    const req = indexedDB.open(name);
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
 }
 
 /**
- * Replays the batches of a real run with the raw IndexedDB API: one readwrite transaction per
- * batch. `sequential` awaits each request before issuing the next (as an `await` per table
- * inside a Dexie transaction does); otherwise every request is issued at once and only the
- * commit is awaited. `readFirst` adds the continuity check's read (a reverse key cursor).
+ * One batch as one raw readwrite transaction; resolves with its ms (until `complete`).
+ * `sequential` awaits each request before issuing the next (as an `await` per table inside a
+ * Dexie transaction does); otherwise every request is issued at once and only the commit is
+ * awaited. `readFirst` adds the continuity check's read (a reverse key cursor).
  */
-async function rawReplay(
-  db: IDBDatabase,
-  batches: StoreBatch[],
-  opts: { durability: RawDurability; sequential: boolean; readFirst: boolean },
-): Promise<number[]> {
-  const out: number[] = [];
-  for (const b of batches) {
-    const stores = ['events', 'runs', ...(b.snapshot ? ['snapshots'] : []), ...(b.thread ? ['threads'] : [])];
-    const t0 = performance.now();
-    const tx = db.transaction(stores, 'readwrite', { durability: opts.durability });
-    const done = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(tx.error);
+async function rawWrite(db: IDBDatabase, b: StoreBatch, opts: RawOptions): Promise<number> {
+  const stores = ['events', 'runs', ...(b.snapshot ? ['snapshots'] : []), ...(b.thread ? ['threads'] : [])];
+  const t0 = performance.now();
+  const tx = db.transaction(stores, 'readwrite', { durability: opts.durability });
+  const done = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error);
+  });
+  const req = <T>(r: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
     });
-    const req = <T>(r: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    const events = tx.objectStore('events');
-    const ops: Array<() => IDBRequest> = [];
-    const runId = b.events?.[0]?.runId ?? '';
-    if (opts.readFirst)
-      ops.push(() => events.openKeyCursor(IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]), 'prev'));
-    for (const e of b.events ?? []) ops.push(() => events.add(e));
-    if (b.run) ops.push(() => tx.objectStore('runs').put(b.run));
-    if (b.snapshot) ops.push(() => tx.objectStore('snapshots').put(b.snapshot));
-    if (b.thread) ops.push(() => tx.objectStore('threads').put(b.thread));
-    if (opts.sequential) for (const op of ops) await req(op());
-    else for (const op of ops) op();
-    await done;
-    out.push(performance.now() - t0);
-  }
-  return out;
+  const events = tx.objectStore('events');
+  const ops: Array<() => IDBRequest> = [];
+  const runId = b.events?.[0]?.runId ?? '';
+  if (opts.readFirst)
+    ops.push(() => {
+      const r = events.openKeyCursor(IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]), 'prev');
+      if (opts.commitAfterRead && !opts.sequential) r.addEventListener('success', () => tx.commit());
+      return r;
+    });
+  for (const e of b.events ?? []) ops.push(() => events.add(e));
+  if (b.run) ops.push(() => tx.objectStore('runs').put(b.run));
+  if (b.snapshot) ops.push(() => tx.objectStore('snapshots').put(b.snapshot));
+  if (b.thread) ops.push(() => tx.objectStore('threads').put(b.thread));
+  if (opts.sequential) for (const op of ops) await req(op());
+  else for (const op of ops) op();
+  if (opts.commit) tx.commit();
+  await done;
+  return performance.now() - t0;
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function medianOf(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -479,7 +546,11 @@ function medianOf(xs: number[]): number {
  * replayed into fresh databases through `DexieStore.write`, through Dexie's own transaction API
  * without AFK's checks, and through raw IndexedDB with each durability hint.
  */
-async function writeBreakdown(opts: { threadMessages: number; steps: number }): Promise<WriteBreakdown> {
+async function writeBreakdown(opts: {
+  threadMessages: number;
+  steps: number;
+  rounds: number;
+}): Promise<WriteBreakdown> {
   // Record a real run's batches on an InMemoryStore.
   const captured: StoreBatch[] = [];
   const mem = new InMemoryStore();
@@ -527,74 +598,123 @@ async function writeBreakdown(opts: { threadMessages: number; steps: number }): 
     medians[label] = medianOf(out);
   };
 
-  // 1. DexieStore.write, the whole thing (validation, continuity read, transaction, change pings).
-  {
-    const name = dbName('breakdown');
-    const store = new DexieStore({ name });
-    await store.write(all[0]!);
-    await timeEach('DexieStore.write', (b) => store.write(b), steps);
-    await store.close();
-    await deleteDb(name);
-  }
-  // 2. Dexie's transaction API on the same schema, no AFK checks: an await per table, as in write().
-  {
-    const name = dbName('breakdown');
-    const store = new DexieStore({ name });
-    await store.write(all[0]!);
-    const db = store.dexie;
-    await timeEach(
-      'Dexie transaction (await per table, no checks)',
-      async (b) => {
-        await db.transaction('rw', [db.events, db.runs], async () => {
+  // Every way of writing the batches, each on a database of its own, timed batch by batch in
+  // rotating order (so load drift on a shared machine hits them alike), `rounds` times.
+  const raw =
+    (o: RawOptions): Contender['open'] =>
+    async () => {
+      const name = dbName('raw');
+      const db = await openRaw(name);
+      return {
+        write: async (b) => {
+          await rawWrite(db, b, o);
+        },
+        close: async () => {
+          db.close();
+          await deleteDb(name);
+        },
+      };
+    };
+  const dexie =
+    (write: (db: DexieStore['dexie'], b: StoreBatch) => Promise<unknown>): Contender['open'] =>
+    async () => {
+      const name = dbName('breakdown');
+      const store = new DexieStore({ name });
+      await store.open();
+      return {
+        write: async (b) => {
+          await write(store.dexie, b);
+        },
+        close: async () => {
+          await store.close();
+          await deleteDb(name);
+        },
+      };
+    };
+  const contenders: Contender[] = [
+    {
+      label: 'DexieStore.write',
+      open: async () => {
+        const name = dbName('breakdown');
+        const store = new DexieStore({ name });
+        return {
+          write: (b) => store.write(b),
+          close: async () => {
+            await store.close();
+            await deleteDb(name);
+          },
+        };
+      },
+    },
+    { label: FLOOR, open: raw({ durability: 'default', sequential: false, readFirst: false }) },
+    {
+      label: 'raw IDB, reverse key cursor + requests issued together, commit() after the read (default)',
+      open: raw({ durability: 'default', sequential: false, readFirst: true, commitAfterRead: true }),
+    },
+    {
+      label: 'raw IDB, reverse key cursor + requests issued together (default)',
+      open: raw({ durability: 'default', sequential: false, readFirst: true }),
+    },
+    {
+      label: 'raw IDB, requests issued together + commit() (default)',
+      open: raw({ durability: 'default', sequential: false, readFirst: false, commit: true }),
+    },
+    {
+      label: 'raw IDB, read + awaited requests (default)',
+      open: raw({ durability: 'default', sequential: true, readFirst: true }),
+    },
+    {
+      label: 'raw IDB, requests issued together (relaxed)',
+      open: raw({ durability: 'relaxed', sequential: false, readFirst: false }),
+    },
+    {
+      label: 'raw IDB, requests issued together (strict)',
+      open: raw({ durability: 'strict', sequential: false, readFirst: false }),
+    },
+    {
+      label: 'Dexie transaction (await per table, no checks)',
+      open: dexie((db, b) =>
+        db.transaction('rw', [db.events, db.runs, db.snapshots, db.threads], async () => {
           if (b.events?.length) await db.events.bulkAdd(b.events);
           if (b.run) await db.runs.put(b.run);
-        });
-      },
-      steps,
-    );
-    await timeEach(
-      'Dexie transaction (requests issued together)',
-      async (b) => {
-        const shifted = (b.events ?? []).map((e) => ({ ...e, runId: `${e.runId}-2` }));
-        await db.transaction('rw', [db.events, db.runs], () =>
+          if (b.snapshot) await db.snapshots.put(b.snapshot);
+          if (b.thread) await db.threads.put(b.thread);
+        }),
+      ),
+    },
+    {
+      label: 'Dexie transaction (requests issued together)',
+      open: dexie((db, b) =>
+        db.transaction('rw', [db.events, db.runs, db.snapshots, db.threads], () =>
           Promise.all([
-            db.events.bulkAdd(shifted),
-            b.run ? db.runs.put({ ...b.run, runId: `${b.run.runId}-2` }) : undefined,
+            b.events?.length ? db.events.bulkAdd(b.events) : undefined,
+            b.run ? db.runs.put(b.run) : undefined,
+            b.snapshot ? db.snapshots.put(b.snapshot) : undefined,
+            b.thread ? db.threads.put(b.thread) : undefined,
           ]),
-        );
-      },
-      steps,
-    );
-    await store.close();
-    await deleteDb(name);
-  }
-  // 3. Raw IndexedDB, per durability hint and request pattern.
-  const variants: Array<[string, { durability: RawDurability; sequential: boolean; readFirst: boolean }]> = [
-    [
-      'raw IDB, read + awaited requests (default)',
-      { durability: 'default', sequential: true, readFirst: true },
-    ],
-    [
-      'raw IDB, requests issued together (default)',
-      { durability: 'default', sequential: false, readFirst: false },
-    ],
-    [
-      'raw IDB, requests issued together (relaxed)',
-      { durability: 'relaxed', sequential: false, readFirst: false },
-    ],
-    [
-      'raw IDB, requests issued together (strict)',
-      { durability: 'strict', sequential: false, readFirst: false },
-    ],
+        ),
+      ),
+    },
   ];
-  for (const [label, o] of variants) {
-    const name = dbName('raw');
-    const db = await openRaw(name);
-    await rawReplay(db, all.slice(0, 1), o);
-    medians[label] = medianOf(await rawReplay(db, steps, o));
-    db.close();
-    await deleteDb(name);
+  const samples = contenders.map((): number[] => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    const open = [];
+    for (const c of contenders) open.push(await c.open());
+    for (const o of open) await o.write(all[0]!);
+    for (const [i, b] of steps.entries()) {
+      for (let k = 0; k < open.length; k++) {
+        const at = (i + round + k) % open.length;
+        const t0 = performance.now();
+        await open[at]!.write(b);
+        samples[at]!.push(performance.now() - t0);
+        // One task untimed: the store pings other readers in a task of its own after a write
+        // (off the writer's path); that must not land in the next contender's timing.
+        await nextTask();
+      }
+    }
+    for (const o of open) await o.close();
   }
+  for (const [k, c] of contenders.entries()) medians[c.label] = medianOf(samples[k]!);
   await timeEach(
     'validation only (RunEventSchema per event)',
     async (b) => {
@@ -606,6 +726,8 @@ async function writeBreakdown(opts: { threadMessages: number; steps: number }): 
     batches: steps.length,
     eventsPerBatch: steps.reduce((n, b) => n + (b.events?.length ?? 0), 0) / steps.length,
     medians,
+    storeOverRaw: medians['DexieStore.write']! / medians[FLOOR]!,
+    rounds: opts.rounds,
   };
 }
 

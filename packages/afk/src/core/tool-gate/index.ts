@@ -34,7 +34,9 @@ interface BatchOutcome {
  * MCP tools and background tools all come through here.
  *
  * Durability: decisions and `tool_started` journal entries are flushed together with the LLM
- * response *before* any tool body runs; results are flushed before the next model call.
+ * response *before* any tool body runs (for a step of `pure` calls only, the batch may commit
+ * while they run); results are flushed with the next step's opening batch, which commits before
+ * the next model response is acted on (before the call itself when it holds a side effect's).
  */
 export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promise<void> {
   const fs = exec.agent.failSafe;
@@ -144,11 +146,12 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
     else journalSubagent(exec, call, (args as { task: string }).task);
   }
 
-  // Durable point: the response, the decisions and the journal, before any body runs.
-  await exec.flush();
+  // Durable point: the response, the decisions and the journal, before any body runs; only when
+  // every call is `pure` may the batch commit while they run (a crash redoes the step).
+  await exec.flush({ behind: true });
 
   // -- hooks and execution (each body's result is sanitised into `tool_completed`)
-  await runBounded(scheduled, fs.maxParallelTools, async (s) => {
+  const bodies = runBounded(scheduled, fs.maxParallelTools, async (s) => {
     if (s.target.kind === 'subagent') {
       const ok = await runSubagent(exec, s.call, s.target.agent, (s.args as { task: string }).task);
       if (ok === false) outcome.subagentFailures.push(s.call.name);
@@ -157,6 +160,14 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
       if (!ok) outcome.toolFailures.push(s.call.name);
     }
   });
+  // A journal batch flushed behind (pure calls) starts in the next task, overlapping bodies that
+  // take a while; after quick ones the next model call starts it (or any strict flush).
+  const kick = setTimeout(() => exec.startTrailingWrites?.(), 0);
+  try {
+    await bodies;
+  } finally {
+    clearTimeout(kick);
+  }
   if (exec.signal.aborted) throw abortReason(exec.signal);
 
   applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');

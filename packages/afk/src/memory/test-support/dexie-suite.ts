@@ -271,7 +271,59 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         expect((await s.readEvents('r1')).map((x) => x.seq)).toEqual([0, 1, 2]);
       });
 
-      it('validates records before the transaction: invalid input is invalid_argument and writes nothing', async () => {
+      it('rolls back a whole step batch when one of its requests fails (quota on the raw path)', async () => {
+        const s = store();
+        await s.write({ events: [ev('r1', 0)], run: runRecord('r1') });
+        // Step batches bypass Dexie's middleware: inject the fault on IDBObjectStore itself.
+        const idb = s.dexie.backendDB();
+        const proto = Object.getPrototypeOf(
+          idb.transaction('events').objectStore('events'),
+        ) as IDBObjectStore;
+        const add = proto.add;
+        let failAt = 2;
+        vi.spyOn(proto, 'add').mockImplementation(function (this: IDBObjectStore, value, key) {
+          if (this.name === 'events' && (value as RunEvent).seq === failAt)
+            throw new DOMException('disk is full', 'QuotaExceededError');
+          return add.call(this, value, key);
+        });
+        const e = await rejectsWith(
+          s.write({
+            events: evs('r1', 1, 3),
+            run: runRecord('r1', { lastSeq: 3, status: 'paused' }),
+            snapshot: snapshot('r1', 3),
+            thread: thread('th1', ['r1']),
+          }),
+          'storage_quota',
+        );
+        expect(e.cause).toBeDefined();
+        expect(await s.readEvents('r1')).toEqual([ev('r1', 0)]);
+        expect(await s.getRun('r1')).toEqual(runRecord('r1'));
+        expect(await s.getSnapshot('r1')).toBeUndefined();
+        expect(await s.getThread('th1')).toBeUndefined();
+        failAt = -1;
+        await s.write({ events: evs('r1', 1, 2) });
+        expect((await s.readEvents('r1')).map((x) => x.seq)).toEqual([0, 1, 2]);
+      });
+
+      it('refuses a step batch that does not continue the stored log, writing none of it', async () => {
+        const s = store();
+        await s.write({ events: evs('r1', 0, 1), run: runRecord('r1', { lastSeq: 1 }) });
+        for (const [from, expected] of [
+          [3, 2],
+          [1, 2],
+          [0, 2],
+        ] as const) {
+          const e = await rejectsWith(
+            s.write({ events: evs('r1', from, from + 1), run: runRecord('r1', { lastSeq: from + 1 }) }),
+            'storage_error',
+          );
+          expect(e.message).toContain(`expected ${expected}`);
+        }
+        expect((await s.readEvents('r1')).map((x) => x.seq)).toEqual([0, 1]);
+        expect((await s.getRun('r1'))?.lastSeq).toBe(1);
+      });
+
+      it('validates records before anything commits: invalid input is invalid_argument and writes nothing', async () => {
         const s = store();
         const bogus = { ...ev('r1', 0), type: 'bogus' } as unknown as RunEvent;
         const e = await rejectsWith(s.write({ events: [bogus], run: runRecord('r1') }), 'invalid_argument');
