@@ -71,6 +71,18 @@ export interface RunFoldState {
   result?: AgentResult;
 }
 
+/**
+ * An index keyed by tool-call id (or ticket id): a null-prototype object, so an id such as
+ * `constructor`, `toString` or `__proto__` is an ordinary key, never a member of
+ * `Object.prototype`. It survives the JSON round trip of a snapshot as a plain object;
+ * `fromSnapshot` rebuilds it with a null prototype.
+ */
+export function idIndex<T>(from?: Record<string, T>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (from) for (const k of Object.keys(from)) out[k] = from[k] as T;
+  return out;
+}
+
 export function emptyUsage(): UsageAggregate {
   return { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
 }
@@ -97,12 +109,12 @@ function initialState(e: RunEvent<'run_started'>): RunFoldState {
     usage: emptyUsage(),
     toolExecutions: [],
     subagentExecutions: [],
-    journal: {},
+    journal: idIndex(),
     pendingToolCalls: [],
-    approvals: {},
+    approvals: idIndex(),
     alwaysApprovedTools: [],
-    tickets: {},
-    subagentRuns: {},
+    tickets: idIndex(),
+    subagentRuns: idIndex(),
     finalText: '',
     limitsHit: [],
     context: d.context,
@@ -338,6 +350,12 @@ export function fromSnapshot(snap: RunSnapshot): RunFoldState {
       `snapshot of run ${snap.runId} at seq ${snap.seq} holds the state of run ${parsed.data.runId} at seq ${parsed.data.lastSeq}`,
     );
   }
-  // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is.
-  return snap.state as unknown as RunFoldState;
+  // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is,
+  // once its id indexes have their null prototype back.
+  const state = snap.state as unknown as RunFoldState;
+  state.journal = idIndex(state.journal);
+  state.approvals = idIndex(state.approvals);
+  state.tickets = idIndex(state.tickets);
+  state.subagentRuns = idIndex(state.subagentRuns);
+  return state;
 }
