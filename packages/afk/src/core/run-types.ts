@@ -101,7 +101,7 @@ export type PolicyHost = RunLog & RunIdentity & { readonly rt: Pick<RunnerIntern
 /** The model call (`model-call.ts`, `structured-output.ts`). */
 export type ModelHost = RunLog &
   RunIdentity & {
-    readonly rt: Pick<RunnerInternals, 'resolveModel' | 'telemetry'>;
+    readonly rt: Pick<RunnerInternals, 'resolveModel' | 'telemetry' | 'config'>;
     readonly runSpan: TelemetrySpan | undefined;
     /** Structured-output repair requests made so far. */
     repairs: number;

@@ -3,6 +3,7 @@ import type { ToolCall } from '../../llms/types.js';
 import { RunEnd } from '../run-end.js';
 import type { GateHost } from '../run-types.js';
 import { runSubagent } from '../subagents.js';
+import { callArgs, releaseCallArgs } from './admit.js';
 import { approvalGate } from './approval.js';
 import { runBounded, runTool } from './execute.js';
 import { journalStart, journalSubagent } from './journal.js';
@@ -47,13 +48,20 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
   for (const call of calls) {
     const j = exec.state.journal[call.id];
     if (j && j.status !== 'started') continue;
+    // -- admitted args: the real ones (in memory when stored redacted), or why it cannot run
+    const admitted = callArgs(exec, call);
+    if (!admitted.ok) {
+      const maybe = j ? ' It started before the interruption and may or may not have taken effect.' : '';
+      skip(exec, call, admitted.code, admitted.message + maybe);
+      continue;
+    }
     // -- validate
     const target = resolveTarget(exec.agent, call.name);
     if (!target) {
       skipUnknown(exec, call);
       continue;
     }
-    let args = validate(exec, call, target, call.args);
+    let args = validate(exec, call, target, admitted.args);
     if (args === INVALID) continue;
 
     // Crash recovery: this call was journaled as started but never finished.
@@ -143,6 +151,10 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
     if (target.kind === 'tool') journalStart(exec, call, target.tool, args);
     else journalSubagent(exec, call, (args as { task: string }).task);
   }
+
+  // Real args are kept only for calls that still wait for a human; the scheduled carry theirs.
+  const waiting = new Set(exec.awaiting.map((a) => a.toolCallId));
+  for (const c of calls) if (!waiting.has(c.id)) releaseCallArgs(exec, c.id);
 
   // Durable point: the response, the decisions and the journal, before any body runs.
   await exec.flush();
