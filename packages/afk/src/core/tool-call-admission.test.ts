@@ -268,7 +268,7 @@ describe('tool args under redacted keys', () => {
       userMessage: 'go',
     });
     const deltas: string[] = [];
-    for await (const ev of handle) if (ev.type === 'tool_input_delta') deltas.push(ev.textDelta);
+    for await (const ev of handle) if (ev.type === 'tool_input_delta') deltas.push(ev.textDelta ?? '');
     expect(deltas.join('')).toBe('{"text":"hello"}');
   });
 });

@@ -1,4 +1,5 @@
 import { toErrorInfo } from '../../errors/index.js';
+import type { ToolExecutionRecord } from '../../events/records.js';
 import { newId } from '../../internal/ids.js';
 import type { JSONValue } from '../../internal/json.js';
 import { toJSONValue } from '../../internal/json.js';
@@ -15,6 +16,7 @@ export function deferCall(
   call: ToolCall,
   tool: AnyTool,
   opts: { summary: string; resumeHint?: string; work?: Promise<unknown>; ttlMs?: number },
+  body: { latencyMs: number; attempts: number },
 ): void {
   const now = Date.now();
   const ticket = {
@@ -29,7 +31,18 @@ export function deferCall(
     createdAt: now,
     expiresAt: now + (opts.ttlMs ?? 24 * 3600_000),
   };
-  exec.emit('tool_deferred', { toolCallId: call.id, toolName: tool.name, ticket }, exec.state.step);
+  const record: ToolExecutionRecord = {
+    toolName: tool.name,
+    toolCallId: call.id,
+    success: false,
+    pending: true,
+    latencyMs: body.latencyMs,
+    agentName: exec.agent.name,
+    agentPath: exec.agentPath,
+    replayed: false,
+    attempts: body.attempts,
+  };
+  exec.emit('tool_deferred', { toolCallId: call.id, toolName: tool.name, ticket, record }, exec.state.step);
   exec.queueTicket(ticket);
   if (opts.work) {
     const rt = exec.rt;

@@ -10,7 +10,15 @@ import { journalStart, journalSubagent } from './journal.js';
 import { decideCall, needsHuman, skipDenied } from './policy.js';
 import { recoverSideEffect } from './recovery.js';
 import { asObject, skip } from './skip.js';
-import { INVALID, resolveTarget, skipUnknown, type Target, validate } from './validate.js';
+import {
+  INVALID,
+  parseArgs,
+  resolveTarget,
+  skipInvalid,
+  skipUnknown,
+  type Target,
+  validate,
+} from './validate.js';
 
 export { statusOf } from './approval.js';
 
@@ -25,6 +33,8 @@ interface BatchOutcome {
   toolFailures: string[];
   subagentFailures: string[];
   rejections: string[];
+  /** Calls a policy rule denied: under `approvalDenialPolicy` like human rejections. */
+  denials: string[];
 }
 
 /**
@@ -39,7 +49,7 @@ interface BatchOutcome {
  */
 export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promise<void> {
   const fs = exec.agent.failSafe;
-  const outcome: BatchOutcome = { toolFailures: [], subagentFailures: [], rejections: [] };
+  const outcome: BatchOutcome = { toolFailures: [], subagentFailures: [], rejections: [], denials: [] };
   const scheduled: Scheduled[] = [];
   let toolBudget = fs.maxToolCalls - exec.state.toolCalls;
   let fanout = 0;
@@ -61,8 +71,14 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
       skipUnknown(exec, call);
       continue;
     }
-    let args = validate(exec, call, target, admitted.args);
-    if (args === INVALID) continue;
+    // A call that fails its schema is answered so — unless a policy asks a human for input,
+    // whose answer may supply what is missing (it is validated once the answer is applied).
+    const parsed = parseArgs(call, target, admitted.args);
+    let args = parsed.ok ? parsed.args : admitted.args;
+    if (!parsed.ok && j?.status === 'started') {
+      skipInvalid(exec, call, parsed.message);
+      continue;
+    }
 
     // Crash recovery: this call was journaled as started but never finished.
     if (j?.status === 'started' && target.kind === 'tool') {
@@ -82,8 +98,13 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
 
     // -- policy
     const decision = await decideCall(exec, call, target, args);
+    if (!parsed.ok && decision.action !== 'request_user_input') {
+      skipInvalid(exec, call, parsed.message);
+      continue;
+    }
     if (decision.action === 'deny') {
       skipDenied(exec, call, decision);
+      outcome.denials.push(call.name);
       continue;
     }
     if (decision.updatedArgs && decision.action === 'allow') {
@@ -174,6 +195,13 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
   applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
   applyFailurePolicy(fs.subagentFailurePolicy, outcome.subagentFailures, 'subagent_error', 'subagent');
   applyFailurePolicy(fs.approvalDenialPolicy, outcome.rejections, 'approval_rejected', 'approval for');
+  applyFailurePolicy(
+    fs.approvalDenialPolicy,
+    outcome.denials,
+    'policy_denied',
+    'tool call',
+    'was denied by policy',
+  );
 }
 
 function applyFailurePolicy(
@@ -181,8 +209,9 @@ function applyFailurePolicy(
   failures: string[],
   code: string,
   what: string,
+  verb = 'failed',
 ): void {
   if (policy === 'continue' || failures.length === 0) return;
-  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} failed (policy '${policy}')`;
+  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} ${verb} (policy '${policy}')`;
   throw new RunEnd(policy === 'fail' ? 'failed' : 'degraded', { code, message });
 }
