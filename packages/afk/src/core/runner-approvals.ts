@@ -4,6 +4,7 @@ import { ApprovalDecisionSchema } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import { toJSONValue } from '../internal/json.js';
 import type { MemoryStore } from '../memory/types.js';
+import { assertApprovalEdit } from './approval-edit.js';
 import { loadRunState } from './load.js';
 import { statusOf } from './tool-gate/approval.js';
 
@@ -60,6 +61,7 @@ export async function decideApproval(
       `approval ${approval.id} allows ${approval.allowedDecisions.join(', ')}, not '${decision.kind}'`,
     );
   }
+  if (decision.kind === 'edit') assertApprovalEdit(approval, decision.args);
   const state = await loadRunState(store, approval.runId);
   if (!state)
     throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);

@@ -115,6 +115,11 @@ export interface ApprovalRequest {
   toolName: string;
   args: JSONValue;
   argsHash: string;
+  /**
+   * The JSON Schema the call's args must fit (the tool's `parameters`): `edit` args are checked
+   * against it when decided (`validateApprovalEdit`). Absent on approvals written before it existed.
+   */
+  argsSchema?: { [key: string]: JSONValue };
   kind: 'approval' | 'user_input';
   reason?: string;
   ruleId?: string;
@@ -134,6 +139,7 @@ export const ApprovalRequestSchema = z.object({
   toolName: z.string(),
   args: JSONValueSchema,
   argsHash: z.string(),
+  argsSchema: z.record(z.string(), JSONValueSchema).optional(),
   kind: z.enum(['approval', 'user_input']),
   reason: z.string().optional(),
   ruleId: z.string().optional(),
