@@ -66,7 +66,8 @@ export function admitResponse(host: AdmitHost, r: LLMResponse): LLMResponse {
 }
 
 function uniqueId(state: RunFoldState, seen: Set<string>, id: string): string {
-  const taken = (x: string) => seen.has(x) || x in state.journal || x in state.approvals;
+  const taken = (x: string) =>
+    seen.has(x) || x in state.journal || x in state.approvals || x in state.subagentRuns;
   if (!taken(id)) return id;
   let n = 2;
   while (taken(`${id}_${n}`)) n++;
