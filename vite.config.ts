@@ -12,11 +12,17 @@ export const chromiumArgs = [
   '--no-first-run',
 ];
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * `scripts/test-openai-7.mjs` points this at a separately installed `openai` 7.x so the provider
+ * tests also run against that line (the workspace itself installs 6.x, which supports Node 20).
+ */
+const openaiSdkDir = process.env.AFK_OPENAI_SDK_DIR;
 
 export default defineConfig({
   test: {
     projects: [
       {
+        ...(openaiSdkDir ? { resolve: { alias: { openai: openaiSdkDir } } } : {}),
         test: {
           name: 'node',
           environment: 'node',

@@ -1,12 +1,17 @@
+import { AfkProvider } from '@afk/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { runner, store } from './runtime';
+import '@afk/react/styles.css';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('devtools: #root is missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <AfkProvider store={store} runner={runner}>
+      <App />
+    </AfkProvider>
   </StrictMode>,
 );

@@ -23,7 +23,7 @@ export const FailSafeConfigSchema = z
     maxSteps: z.number().int().positive().default(20),
     maxLlmCalls: z.number().int().positive().default(50),
     maxToolCalls: z.number().int().nonnegative().default(200),
-    maxWallTimeMs: durationMs().positive().default(300_000),
+    maxWallTimeMs: durationMs('positive').default(300_000),
     maxTotalCostUsd: z.number().nonnegative().optional(),
     maxTotalTokens: z.number().int().nonnegative().optional(),
     maxParallelTools: z.number().int().positive().default(16),

@@ -37,11 +37,14 @@ describe.each([
       const rejected = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
       expect(rejected).toHaveLength(1);
       expect(rejected[0]!.reason).toMatchObject({ code: 'approval_stale' });
+      const status = results[0]!.status === 'fulfilled' ? 'approved' : 'rejected';
+      expect((await store.getApproval(approvalId))?.status).toBe(status);
+      // Deciding writes the row only; the run's owner logs the one decision when it resumes.
+      const agent = new Agent({ name: 'sum', model, tools: [add] });
+      await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
       const resolved = (await store.readEvents(r.runId)).filter((e) => e.type === 'approval_resolved');
       expect(resolved).toHaveLength(1);
-      expect((await store.getApproval(approvalId))?.status).toBe(
-        results[0]!.status === 'fulfilled' ? 'approved' : 'rejected',
-      );
+      expect(resolved[0]).toMatchObject({ data: { status, by: 'human' } });
     } finally {
       await store.close();
     }

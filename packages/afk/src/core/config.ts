@@ -22,14 +22,14 @@ export const RunnerConfigSchema = z
     /** headless: approvals resolve by `approvalFallback`; interactive: an InteractionProvider decides; external: the run pauses (`interrupted`) until `decideApproval` + `resume`. */
     interactionMode: z.enum(['headless', 'interactive', 'external']).default('headless'),
     approvalFallback: z.enum(['deny', 'approve']).default('deny'),
-    approvalTimeoutMs: durationMs().positive().default(300_000),
+    approvalTimeoutMs: durationMs('positive').default(300_000),
     sanitizeToolOutput: z.boolean().default(true),
     toolOutputMaxChars: z.number().int().positive().default(12_000),
     redactKeys: z.array(z.string()).default([...DEFAULT_REDACT_KEYS]),
     debug: z.boolean().default(false),
     /** A snapshot every K steps (and at every pause and end), so resume folds a short tail. */
     snapshotEverySteps: z.number().int().positive().default(10),
-    leaseTtlMs: durationMs().int().positive().default(30_000),
+    leaseTtlMs: durationMs('positive').int().default(30_000),
     /** When the model answers while background tickets are pending: wait for them (bounded) or return `interrupted`. */
     backgroundPolicy: z.enum(['wait', 'interrupt']).default('wait'),
     backgroundMaxWaitMs: durationMs().default(60_000),

@@ -8,6 +8,7 @@ import { redact } from '../internal/redact.js';
 import type { Message } from '../llms/types.js';
 import type { TelemetrySpan } from '../telemetry/index.js';
 import { hasPendingTickets, ingestTickets, waitForTickets } from './background.js';
+import { stillAwaiting } from './decisions.js';
 import { DurableWriter } from './durable-writer.js';
 import { endFromError, finish, pause } from './endings.js';
 import { applyEvent, type RunFoldState } from './fold.js';
@@ -221,11 +222,9 @@ export class RunExecution {
       if (this.signal.aborted) throw abortReason(this.signal);
       if (this.state.pendingToolCalls.length) {
         await processToolCalls(this, [...this.state.pendingToolCalls]);
-        if (this.awaiting.length || this.blockedOnChild)
-          return pause(
-            this,
-            this.blockedOnChild ? 'subagent' : this.sideEffectUnknown ? 'side_effect_unknown' : 'approval',
-          );
+        const waiting = await this.humansPending();
+        if (waiting === 'wait') return this.pauseForHumans();
+        if (waiting === 'ingested') continue;
       }
       if (hasPendingTickets(this.state)) await ingestTickets(this);
       if (this.interruptRequested) return pause(this, 'interrupt');
@@ -261,11 +260,22 @@ export class RunExecution {
       }
       // Durable before any tool runs: the response, gate decisions and journal entries.
       await processToolCalls(this, response.toolCalls);
-      if (this.awaiting.length || this.blockedOnChild)
-        return pause(
-          this,
-          this.blockedOnChild ? 'subagent' : this.sideEffectUnknown ? 'side_effect_unknown' : 'approval',
-        );
+      if ((await this.humansPending()) === 'wait') return this.pauseForHumans();
     }
+  }
+
+  /**
+   * A call waits on a human (or a paused subagent). Decisions that arrived on the approval rows
+   * while this batch ran are ingested first: the loop then goes on instead of pausing.
+   */
+  private async humansPending(): Promise<'wait' | 'ingested' | 'none'> {
+    return this.blockedOnChild ? 'wait' : stillAwaiting(this);
+  }
+
+  private pauseForHumans(): Promise<AgentResult> {
+    return pause(
+      this,
+      this.blockedOnChild ? 'subagent' : this.sideEffectUnknown ? 'side_effect_unknown' : 'approval',
+    );
   }
 }

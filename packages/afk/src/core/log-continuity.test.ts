@@ -115,13 +115,11 @@ describe.each([
 
   it('a missing event at the tail (below the run record lastSeq) → log_corrupt', async () => {
     const t = make();
-    const { runner, r } = await pausedRun(t);
-    await runner.decideApproval({ approvalId: r.pending!.approvals[0]!.id, decision: { kind: 'approve' } });
+    const { r } = await pausedRun(t);
     const rec = await t.store.getRun(r.runId);
     const events = await t.store.readEvents(r.runId);
-    // The decision moved the record's lastSeq to its event, even though it wrote no run record.
     expect(rec?.lastSeq).toBe(events.at(-1)!.seq);
-    expect(events.at(-1)!.type).toBe('approval_resolved');
+    await t.dropSnapshots(r.runId);
     await t.dropEvent(r.runId, rec!.lastSeq);
     await expectRefused(t, r.runId, r.threadId, new RegExp(`event ${rec!.lastSeq} is missing`));
   });

@@ -1,7 +1,6 @@
 import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
 import type { ApprovalDecision, ApprovalRequest, ApprovalStatus } from '../events/records.js';
 import { ApprovalDecisionSchema } from '../events/records.js';
-import type { RunEvent } from '../events/run-event.js';
 import { toJSONValue } from '../internal/json.js';
 import type { MemoryStore } from '../memory/types.js';
 import { assertApprovalEdit } from './approval-edit.js';
@@ -29,12 +28,14 @@ export async function listApprovals(
 }
 
 /**
- * Records a human decision as an `approval_resolved` event (and the decided row) in one atomic
- * batch. `isExecuting(runId)` tells whether this runner is executing the run right now.
+ * Records a human decision on the approval row — never on the run's log: the run's lease owner
+ * appends `approval_resolved` when it ingests the decision (at once if the run is executing and
+ * reaches that call, else on `resume`), so a run's log has one writer at a time. Refused: a
+ * decision on an approval already decided (also when two decide at once: the loser gets
+ * `approval_stale`), a kind the request does not allow, a mismatched `argsHash`.
  */
 export async function decideApproval(
   store: MemoryStore,
-  isExecuting: (runId: string) => boolean,
   opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string },
 ): Promise<void> {
   const parsed = ApprovalDecisionSchema.safeParse(opts.decision);
@@ -44,7 +45,7 @@ export async function decideApproval(
       issues,
     });
   }
-  const decision = parsed.data as ApprovalDecision;
+  const decision = toJSONValue(parsed.data) as ApprovalDecision;
   const approval = await store.getApproval(opts.approvalId);
   if (!approval) throw new AfkError('approval_not_found', `no approval ${opts.approvalId}`);
   if (approval.status !== 'pending')
@@ -62,31 +63,11 @@ export async function decideApproval(
     );
   }
   if (decision.kind === 'edit') assertApprovalEdit(approval, decision.args);
-  const state = await loadRunState(store, approval.runId);
-  if (!state)
+  // The run must be readable (a corrupt log or checkpoint is reported now, not at resume).
+  if (!(await loadRunState(store, approval.runId)))
     throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);
-  if (isExecuting(approval.runId) && state.status === 'running') {
-    throw new AfkError('run_leased', `run ${approval.runId} is executing; decide after it pauses`);
-  }
-  const status = statusOf(decision);
-  const event: RunEvent<'approval_resolved'> = {
-    runId: approval.runId,
-    threadId: approval.threadId,
-    seq: state.lastSeq + 1,
-    ts: Date.now(),
-    type: 'approval_resolved',
-    step: state.step,
-    data: {
-      approvalId: approval.id,
-      toolCallId: approval.toolCallId,
-      decision: toJSONValue(decision) as ApprovalDecision,
-      status,
-      by: 'human',
-    },
-  };
-  // Event and row in one atomic batch; a concurrent writer on the run makes the seq check fail.
+  // The store refuses to replace a row that is no longer pending (approval_stale), atomically.
   await store.write({
-    events: [event as RunEvent],
-    approvals: [{ ...approval, status, decision, decidedAt: Date.now() }],
+    approvals: [{ ...approval, status: statusOf(decision), decision, decidedAt: Date.now() }],
   });
 }

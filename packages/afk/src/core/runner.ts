@@ -213,12 +213,15 @@ export class Runner {
   }
 
   /**
-   * Records a human decision as an event on the run's log. The approval is bound to its call and
-   * args: deciding twice, a decision kind the request does not allow, or a mismatched `argsHash`
-   * is refused. Continue the run with `resume` (any runner over the same store).
+   * Records a human decision on the approval (never on the run's log: the run's owner appends it
+   * when it ingests the decision, so one run has one writer). The approval is bound to its call
+   * and args: deciding twice (`approval_stale`, also for the loser of two concurrent decisions),
+   * a decision kind the request does not allow, or a mismatched `argsHash` is refused. A run that
+   * is executing picks the decision up before it would pause; a paused one on `resume` (any
+   * runner over the same store).
    */
   decideApproval(opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string }): Promise<void> {
-    return decideApproval(this.store, (runId) => this.active.has(runId), opts);
+    return decideApproval(this.store, opts);
   }
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */

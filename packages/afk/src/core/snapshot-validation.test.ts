@@ -59,20 +59,20 @@ describe('a snapshot whose state is malformed', () => {
     const { snap } = await pausedRun();
     expect(RunFoldStateSchema.safeParse(snap.state).success).toBe(true);
     expect(fromSnapshot(structuredClone(snap)).runId).toBe(snap.runId);
-    const broken: Array<[string, (s: Record<string, unknown>) => void]> = [
-      ['messages', (s) => void (s.messages = [{ role: 'robot', content: 'x' }])],
-      ['journal', (s) => void (s.journal = { c1: { toolName: 'add' } })],
-      ['pendingToolCalls', (s) => void (s.pendingToolCalls = [{ id: '' }])],
-      ['approvals', (s) => void (s.approvals = { c1: 'yes' })],
-      ['tickets', (s) => void (s.tickets = { t: { status: 'lost' } })],
-      ['usage', (s) => void (s.usage = { inputTokens: '1' })],
-      ['status', (s) => void (s.status = 'sleeping')],
-      ['context', (s) => void (s.context = 7)],
-      ['toolExecutions', (s) => void (s.toolExecutions = [{}])],
+    const broken: Array<[string, unknown]> = [
+      ['messages', [{ role: 'robot', content: 'x' }]],
+      ['journal', { c1: { toolName: 'add' } }],
+      ['pendingToolCalls', [{ id: '' }]],
+      ['approvals', { c1: 'yes' }],
+      ['tickets', { t: { status: 'lost' } }],
+      ['usage', { inputTokens: '1' }],
+      ['status', 'sleeping'],
+      ['context', 7],
+      ['toolExecutions', [{}]],
     ];
-    for (const [field, breakIt] of broken) {
+    for (const [field, bad] of broken) {
       const copy = structuredClone(snap);
-      breakIt(copy.state as Record<string, unknown>);
+      (copy.state as Record<string, unknown>)[field] = bad as never;
       let err: unknown;
       try {
         fromSnapshot(copy);

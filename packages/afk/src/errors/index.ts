@@ -54,6 +54,7 @@ export type AfkErrorCode =
   | 'row_corrupt'
   | 'run_leased'
   | 'side_effect_unknown'
+  | 'worker_died'
   | 'internal';
 
 /** One issue of a validation failure; data, not prose (mirrors zod's issues). */

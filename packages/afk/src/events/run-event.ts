@@ -93,6 +93,8 @@ export const RunEventDataSchemas = {
     decision: ApprovalDecisionSchema,
     status: z.enum(['approved', 'rejected', 'edited', 'responded', 'expired']),
     by: z.enum(['human', 'interaction_provider', 'fallback', 'timeout', 'policy']),
+    /** When the human decided (the event itself is appended when the run's owner ingests it). */
+    decidedAt: z.number().optional(),
   }),
   subagent_started: z.object({
     toolCallId: z.string(),

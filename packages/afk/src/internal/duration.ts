@@ -11,12 +11,13 @@ export const DURATION_TOO_LONG = `must be at most ${MAX_TIMER_MS} ms (about 24.8
 
 /**
  * The zod schema of every duration in AFK's config (`maxWallTimeMs`, `requestMs`,
- * `approvalTimeoutMs`, `leaseTtlMs`, ...): a non-negative finite number of milliseconds, at most
- * `MAX_TIMER_MS`. Chain `.positive()` / `.int()` / `.default()` as needed.
+ * `approvalTimeoutMs`, `leaseTtlMs`, ...): a number of milliseconds, at least 0 (or above 0 with
+ * `'positive'`), at most `MAX_TIMER_MS`. Chain `.int()` / `.default()` as needed.
  *
  * @example
- * z.object({ timeoutMs: durationMs().positive().default(30_000) })
+ * z.object({ timeoutMs: durationMs('positive').default(30_000) })
  */
-export function durationMs(): z.ZodNumber {
-  return z.number().nonnegative().max(MAX_TIMER_MS, { message: DURATION_TOO_LONG });
+export function durationMs(min: 'nonnegative' | 'positive' = 'nonnegative'): z.ZodNumber {
+  const base = min === 'positive' ? z.number().positive() : z.number().nonnegative();
+  return base.max(MAX_TIMER_MS, { message: DURATION_TOO_LONG });
 }

@@ -61,7 +61,7 @@ export const LLM_PROFILES: Readonly<Record<LLMProfile, ResiliencePolicy>> = {
 const DEFAULT_CACHE_ENTRIES = 500;
 /** Durations: integers, capped at MAX_TIMER_MS (a longer timer would fire at once). */
 const ms = durationMs().int();
-const positiveMs = durationMs().int().positive();
+const positiveMs = durationMs('positive').int();
 
 const CapabilitiesSchema = z
   .object({

@@ -43,7 +43,7 @@ export const DexieStoreOptionsSchema = z.object({
   durability: z.enum(['default', 'strict', 'relaxed']).default('default'),
   leases: z.enum(['auto', 'web-locks', 'table']).default('auto'),
   broadcast: z.boolean().default(true),
-  blockedTimeoutMs: durationMs().int().positive().default(5_000),
+  blockedTimeoutMs: durationMs('positive').int().default(5_000),
   onError: z.custom<(error: AfkError) => void>(isFunction, 'must be a function').optional(),
   indexedDB: z
     .custom<IDBFactory>(

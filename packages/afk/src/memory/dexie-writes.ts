@@ -1,3 +1,4 @@
+import { AfkStorageError } from '../errors/index.js';
 import type { JSONValue } from '../internal/json.js';
 import { approvalPrecondition, type RunAppend, runsWithoutRecord, seqConflict } from './batch.js';
 import type { AfkDexie } from './dexie-schema.js';
@@ -20,6 +21,15 @@ export function touchedTables(b: StoreBatch): string[] {
   if (b.tickets?.length) t.push('tickets');
   if (b.thread) t.push('threads');
   return t;
+}
+
+/** True when a Dexie error (a BulkError's failures included) is an IndexedDB ConstraintError. */
+function hasConstraintError(e: unknown): boolean {
+  const o = e as { name?: unknown; failures?: unknown; inner?: unknown };
+  if (o?.name === 'ConstraintError') return true;
+  if (o?.inner && hasConstraintError(o.inner)) return true;
+  const failures = Array.isArray(o?.failures) ? o.failures : Object.values((o?.failures as object) ?? {});
+  return failures.some((f) => (f as { name?: unknown })?.name === 'ConstraintError');
 }
 
 /** The seq of a run's newest stored event (one reverse key-cursor step), or undefined. */
@@ -96,7 +106,21 @@ export async function writeBatch(
     if (batch.tickets?.length) ops.push(db.tickets.bulkPut(batch.tickets));
     if (batch.thread) ops.push(db.threads.put(batch.thread));
     // add, not put: an existing [runId+seq] is a ConstraintError, never an overwrite.
-    if (batch.events?.length) ops.push(db.events.bulkAdd(batch.events));
+    if (batch.events?.length) {
+      ops.push(
+        db.events.bulkAdd(batch.events).catch((e: unknown) => {
+          // An existing [runId+seq]: another writer appended these seqs first. Say so, rather
+          // than hand out IndexedDB's "Key already exists in the object store".
+          if (!hasConstraintError(e)) throw e;
+          const [runId, r] = [...plan][0] as [string, RunAppend];
+          throw new AfkStorageError(
+            'storage_error',
+            `event seq ${r.first} for run ${runId} is already stored: another writer appended it first (the batch was not stored)`,
+            { cause: e },
+          );
+        }),
+      );
+    }
     return Promise.all(ops);
   });
 }

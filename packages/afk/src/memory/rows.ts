@@ -18,6 +18,7 @@ export const RunRecordSchema = z.object({
   updatedAt: z.number(),
   lastSeq: z.number().int().min(-1),
   result: AgentResultSchema.optional(),
+  forkedFrom: z.object({ runId: z.string().min(1), seq: z.number().int().nonnegative() }).optional(),
 });
 
 /**

@@ -25,6 +25,8 @@ export interface RunRecord {
   lastSeq: number;
   /** Set once the run reached a terminal state (also `interrupted`). */
   result?: AgentResult;
+  /** Set on a run made by `Debugger.fork`: the run and seq it continues from. */
+  forkedFrom?: { runId: string; seq: number };
 }
 
 /** The folded state of a run at `seq`, stored every K steps and at pauses/ends. */

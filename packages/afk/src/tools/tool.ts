@@ -84,6 +84,13 @@ export interface ToolDefinition<S extends z.ZodType, O> {
   prehooks?: Array<Prehook<z.output<S>>>;
   posthooks?: Posthook[];
   middlewares?: Array<Middleware<z.output<S>>>;
+  /**
+   * JSON Schema sent to providers instead of the one derived from `args`: for tools whose
+   * arguments are described by a foreign schema (MCP) and validated by a custom zod refinement.
+   */
+  parameters?: JSONSchema;
+  /** Free-form, JSON-only facts about the tool (e.g. `{ source: 'mcp', server: 'files' }`). Default `{}`. */
+  metadata?: Record<string, JSONValue>;
 }
 
 /** A tool as agents hold it. Create with `tool()`. */
@@ -101,6 +108,8 @@ export interface Tool<A = unknown, O = unknown> {
   readonly prehooks: ReadonlyArray<Prehook<A>>;
   readonly posthooks: ReadonlyArray<Posthook>;
   readonly middlewares: ReadonlyArray<Middleware<A>>;
+  /** Facts about the tool's origin and nature (see `ToolDefinition.metadata`). */
+  readonly metadata: Readonly<Record<string, JSONValue>>;
   run(args: A, ctx: ToolContext): O | Promise<O>;
 }
 
@@ -149,7 +158,11 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
     issues.push({ path: ['effects'], message: "must be 'pure', 'idempotent' or 'side_effect'" });
   }
   let parameters: JSONSchema = { type: 'object', properties: {} };
-  if (isZodSchema(def?.args)) {
+  if (def?.parameters !== undefined) {
+    if (typeof def.parameters !== 'object' || def.parameters === null || Array.isArray(def.parameters))
+      issues.push({ path: ['parameters'], message: 'must be a JSON Schema object' });
+    else parameters = def.parameters;
+  } else if (isZodSchema(def?.args)) {
     try {
       parameters = z.toJSONSchema(def.args, { unrepresentable: 'any' }) as JSONSchema;
       delete parameters.$schema;
@@ -184,6 +197,7 @@ export function tool<S extends z.ZodType, O>(def: ToolDefinition<S, O>): Tool<z.
     prehooks: Object.freeze([...(def.prehooks ?? [])]),
     posthooks: Object.freeze([...(def.posthooks ?? [])]),
     middlewares: Object.freeze([...(def.middlewares ?? [])]),
+    metadata: Object.freeze({ ...(def.metadata ?? {}) }),
     run: def.run,
   });
 }

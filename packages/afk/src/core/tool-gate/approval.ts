@@ -6,6 +6,7 @@ import type { JSONValue } from '../../internal/json.js';
 import { hashValue, toJSONValue } from '../../internal/json.js';
 import { redact } from '../../internal/redact.js';
 import type { ToolCall } from '../../llms/types.js';
+import { ingestDecision } from '../decisions.js';
 import type { ApprovalHost } from '../run-types.js';
 import { SUBAGENT_PARAMETERS } from '../subagents.js';
 import { asObject } from './skip.js';
@@ -66,6 +67,8 @@ export async function approvalGate(
   }
   if (existing) {
     const row = await exec.rt.store.getApproval(existing.approvalId);
+    // Decided elsewhere while the run was paused or executing: this owner logs it and goes on.
+    if (row && ingestDecision(exec, row)) return applyDecision(row.decision, row.status, args, target);
     if (row) exec.awaiting.push(row);
     return { kind: 'wait' };
   }

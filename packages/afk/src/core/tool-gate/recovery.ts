@@ -1,6 +1,7 @@
 import type { ApprovalDecision } from '../../events/records.js';
 import type { ToolCall } from '../../llms/types.js';
 import type { AnyTool } from '../../tools/tool.js';
+import { ingestDecision } from '../decisions.js';
 import type { AnswerHost, ApprovalHost } from '../run-types.js';
 import { decideInteractively, requestApproval, statusOf } from './approval.js';
 import { completeTool } from './sanitise.js';
@@ -35,6 +36,7 @@ export async function recoverSideEffect(
   }
   if (existing) {
     const row = await exec.rt.store.getApproval(existing.approvalId);
+    if (row && ingestDecision(exec, row)) return recoverSideEffect(exec, call, tool, args);
     if (row) exec.awaiting.push(row);
     return 'done';
   }

@@ -1,0 +1,6 @@
+// What fixture agent modules import in the runSync and CLI tests (bundled next to them, sharing
+// chunks with the bundled CLI and worker, as `afk/agents` + `afk/llms` + `afk/tools` would).
+export { z } from 'zod';
+export { Agent } from '../../agents/agent.js';
+export { scripted } from '../../llms/providers/scripted.js';
+export { tool } from '../../tools/tool.js';

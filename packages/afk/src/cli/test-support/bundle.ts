@@ -1,0 +1,45 @@
+// Builds the CLI, the runSync worker and the fixtures' library into `dir` (ESM, shared chunks),
+// the way the built package would ship them, for tests that spawn them as real processes/threads.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export interface Bundle {
+  /** The bundled `afk` command. */
+  cli: string;
+  /** file: URL of the runSync worker (set as AFK_RUN_SYNC_WORKER). */
+  worker: string;
+  /** Path of the library fixture modules import (`Agent`, `tool`, `scripted`, `z`). */
+  lib: string;
+}
+
+export async function bundleAfk(dir: string): Promise<Bundle> {
+  mkdirSync(dir, { recursive: true });
+  await build({
+    // The package's layout (dist/cli/afk, package.json two levels up) so `--version` reads it.
+    entryPoints: {
+      'dist/cli/afk': here('../afk.ts'),
+      'dist/core/run-sync-worker': here('../../core/run-sync-worker.ts'),
+      'afk-lib': here('./afk-lib.ts'),
+    },
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    // The CLI imports the durable store lazily; it is not part of these bundles.
+    external: ['afk/memory/postgres', '../memory/postgres/index.js', 'tsx', 'tsx/*'],
+    logLevel: 'silent',
+  });
+  copyFileSync(here('../../../package.json'), join(dir, 'package.json'));
+  return {
+    cli: join(dir, 'dist', 'cli', 'afk.mjs'),
+    worker: pathToFileURL(join(dir, 'dist', 'core', 'run-sync-worker.mjs')).href,
+    lib: join(dir, 'afk-lib.mjs'),
+  };
+}

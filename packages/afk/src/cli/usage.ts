@@ -1,0 +1,65 @@
+import { EXIT_CODES_HELP } from './exit-codes.js';
+
+export const MAIN_USAGE = `afk — run AFK agents from a shell
+
+usage:
+  afk run <module> [message] [flags]     run the Agent a module exports, live
+  afk resume <run-id> --store <dir>      continue a paused run (after an approval)
+  afk help [command]                     this help, or a command's
+  afk --version
+
+Run \`afk <command> --help\` for a command's flags.
+
+${EXIT_CODES_HELP}
+`;
+
+export const RUN_USAGE = `usage: afk run <module> [message] [flags]
+
+Runs the Agent exported by <module> (.js/.mjs; .ts/.mts through tsx when it is installed) and shows
+what happens as it happens: the streamed text, each tool call with its arguments and result, the
+approvals it asks for, and at the end its state, steps, tokens, cost and duration.
+The message is the first argument after the module; without one, it is read from stdin when stdin
+is piped (\`echo hi | afk run agent.mjs\`). Flags may come anywhere.
+
+flags:
+  -e, --export <name>    the export holding the Agent (default: agent)
+  -t, --thread <id>      thread id: runs on one thread share conversation memory (with --store)
+      --context <json>   the run's context, a JSON object (e.g. '{"userId":"u1"}')
+      --store <dir>      keep the run in a durable store in <dir> (PostgresStore.embedded) so a
+                         paused run can be continued with \`afk resume\`
+  -i, --interactive      ask approvals on the terminal even when stdin is not a TTY (answers are
+                         read line by line from stdin); the default when stdin is a TTY
+      --json             print only the AgentResult as JSON
+  -q, --quiet            print only the final text
+      --no-color         no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)
+  -h, --help             this help
+
+approvals: in a terminal, each approval is asked as it comes: [a]pprove, [r]eject (with an optional
+reason) or [e]dit the arguments (JSON). Otherwise the run pauses (exit 6) and afk prints the run id
+and the \`afk resume\` command that continues it (with --store).
+
+${EXIT_CODES_HELP}
+`;
+
+export const RESUME_USAGE = `usage: afk resume <run-id> --store <dir> [flags]
+
+Continues a paused (interrupted) or crashed run kept in the durable store in <dir>. Pending
+approvals are asked on the terminal, or decided for all with --approve / --reject. The agent
+module is the one the run was started with by \`afk run --store\` (or give it with --module).
+
+flags:
+      --store <dir>      the durable store the run is in (required)
+  -m, --module <path>    the agent's module (default: the one \`afk run\` recorded for this run)
+  -e, --export <name>    the export holding the Agent (default: the recorded one, else agent)
+      --approve          approve every pending approval
+      --reject           reject every pending approval
+      --reason <text>    the reason given with --reject
+      --context <json>   the run's context again (secrets are never stored)
+  -i, --interactive      ask approvals line by line from stdin even when it is not a TTY
+      --json             print only the AgentResult as JSON
+  -q, --quiet            print only the final text
+      --no-color         no colours
+  -h, --help             this help
+
+${EXIT_CODES_HELP}
+`;

@@ -1,0 +1,11 @@
+/**
+ * `@afk/react`: React bindings for AFK — a provider, live hooks over the store, and the devtools
+ * components (the run timeline and the span inspector). The view logic (span tree, layout, diff)
+ * lives in `afk/debugger`, outside React, so another adapter can reuse it.
+ */
+export { type AfkContextValue, AfkProvider, useAfk } from './context.js';
+export { formatCost, formatDuration, formatTokens } from './format.js';
+export { RunTimeline, type RunTimelineProps } from './RunTimeline.js';
+export { SpanInspector } from './SpanInspector.js';
+export { type RunData, useRun } from './use-run.js';
+export { type QueryState, useStoreQuery } from './use-store-query.js';
