@@ -13,6 +13,7 @@ import { DurableWriter } from './durable-writer.js';
 import { endFromError, finish, pause } from './endings.js';
 import { applyEvent, type RunFoldState } from './fold.js';
 import { checkBudgets, limit, startWallTimer } from './limits.js';
+import { approveModelCall } from './model-approval.js';
 import { callModel } from './model-call.js';
 import { evaluatePolicy } from './policy-gate.js';
 import { RunEnd } from './run-end.js';
@@ -48,6 +49,7 @@ export class RunExecution {
   private readonly writer: DurableWriter;
   private wallTimer: ReturnType<typeof setTimeout> | undefined;
   private interruptRequested = false;
+  private readonly interruptController = new AbortController();
   runSpan: TelemetrySpan | undefined;
   /** Structured-output repair requests made so far. */
   repairs = 0;
@@ -77,9 +79,15 @@ export class RunExecution {
     return this.controller.signal;
   }
 
+  /** Aborted by `interrupt()` (not a cancel): ends a wait for background tickets. */
+  get interruption(): AbortSignal {
+    return this.interruptController.signal;
+  }
+
   /** Ask the run to pause at the next step boundary (state `interrupted`, resumable). */
   interrupt(): void {
     this.interruptRequested = true;
+    this.interruptController.abort();
     for (const c of this.children) c.interrupt();
   }
 
@@ -247,13 +255,24 @@ export class RunExecution {
             `model call denied by policy${llmDecision.ruleId ? ` '${llmDecision.ruleId}'` : ''}: ${llmDecision.reason ?? ''}`.trim(),
         });
       }
+      if (llmDecision.action !== 'allow') {
+        // request_approval / request_user_input: a human gates the model call, like a tool call.
+        if ((await approveModelCall(this, step, this.agent.modelId, llmDecision)) === 'wait') {
+          const waiting = await this.humansPending();
+          if (waiting === 'wait') return this.pauseForHumans();
+          if (waiting === 'ingested') continue;
+        }
+      }
       if (this.init.hub) await raceSignal(this.init.hub.drained(), this.signal);
       await this.flush({ snapshot: this.writer.snapshotDue(this.state) });
       const response = await callModel(this, step);
       if (response.toolCalls.length === 0) {
         const repaired = await checkStructuredOutput(this, response);
         if (repaired) continue;
+        // A final answer that crossed a budget keeps its text but reports the limit (per onLimit).
+        checkBudgets(this);
         if (await waitForTickets(this)) continue;
+        if (this.interruptRequested) return pause(this, 'interrupt');
         if (Object.values(this.state.tickets).some((t) => t.status === 'pending'))
           return pause(this, 'background');
         return finish(this, 'completed');

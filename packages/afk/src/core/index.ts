@@ -20,6 +20,9 @@ export type { JournalEntry, RunFoldState } from './fold.js';
 export { applyEvent, foldRun } from './fold.js';
 export type { InteractionProvider } from './interaction.js';
 export { loadRunState } from './load.js';
+export { MODEL_CALL_APPROVAL } from './model-approval.js';
+export type { RetentionOutcome, RetentionPolicy } from './retention.js';
+export { RetentionPolicySchema } from './retention.js';
 export type {
   AgentRef,
   AgentStreamHandle,

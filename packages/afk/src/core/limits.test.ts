@@ -229,3 +229,30 @@ describe('limits and failures', () => {
     expect(r.usage.totalTokens).toBe(120);
   });
 });
+
+describe('a final answer over budget', () => {
+  it('a final answer whose cost crosses maxTotalCostUsd reports the limit and keeps its text (degrade) or fails', async () => {
+    const answer = () =>
+      scripted([{ text: 'the answer', usage: { inputTokens: 400_000, outputTokens: 100_000 } }]);
+    const runner = new Runner();
+    const r = await runner.run(
+      new Agent({ name: 'a', model: answer(), failSafe: { maxTotalCostUsd: 0.5 } }),
+      { userMessage: 'x' },
+    );
+    expect(r.state).toBe('degraded');
+    expect(r.finalText).toBe('the answer');
+    expect(r.error?.code).toBe('limit_exceeded');
+    const hit = (await runner.events(r.runId)).find((e) => e.type === 'limit_hit');
+    expect(hit?.data).toMatchObject({ limit: 'maxTotalCostUsd', max: 0.5 });
+    const f = await runner.run(
+      new Agent({ name: 'a', model: answer(), failSafe: { maxTotalCostUsd: 0.5, onLimit: 'fail' } }),
+      { userMessage: 'x' },
+    );
+    expect(f.state).toBe('failed');
+    expect(f.error?.code).toBe('limit_exceeded');
+    const ok = await runner.run(new Agent({ name: 'a', model: answer(), failSafe: { maxTotalCostUsd: 1 } }), {
+      userMessage: 'x',
+    });
+    expect(ok.state).toBe('completed');
+  });
+});

@@ -5,8 +5,10 @@ import { abortReason } from '../internal/abort.js';
 import type { JSONValue } from '../internal/json.js';
 import { toJSONValue } from '../internal/json.js';
 import { estimateCostUsd } from '../llms/pricing.js';
+import type { BreakerOutcome } from '../llms/resilience/circuit-breaker.js';
 import type { LLMClient, LLMRequest, LLMResponse, LLMToolSpec, Message } from '../llms/types.js';
 import { limit, now } from './limits.js';
+import { breakerOutcome, modelBreaker } from './model-breaker.js';
 import { RunEnd } from './run-end.js';
 import type { ModelHost } from './run-types.js';
 import { SUBAGENT_PARAMETERS } from './subagents.js';
@@ -22,10 +24,24 @@ export async function callModel(host: ModelHost, step: number): Promise<LLMRespo
     if (host.state.llmCalls >= fs.maxLlmCalls)
       limit(host, 'maxLlmCalls', host.state.llmCalls, fs.maxLlmCalls);
     const id = typeof model === 'string' ? model : `${model.provider}:${model.model}`;
+    // The fail-safe breaker: an open circuit fails fast, before any request is built or sent.
+    let permit: (o: BreakerOutcome) => void;
+    try {
+      permit = modelBreaker(host.rt, host.agent, id).acquire(fs.breaker, `${host.agent.name}/${id}`);
+    } catch (e) {
+      lastError = e;
+      host.emit(
+        'llm_failed',
+        { model: id, error: toErrorInfo(e, 'circuit_open'), willFallback: i < chain.length - 1 },
+        step,
+      );
+      continue;
+    }
     let client: LLMClient;
     try {
       client = typeof model === 'string' ? await host.rt.resolveModel(model) : model;
     } catch (e) {
+      permit('neutral');
       lastError = e;
       host.emit(
         'llm_failed',
@@ -34,7 +50,13 @@ export async function callModel(host: ModelHost, step: number): Promise<LLMRespo
       );
       continue;
     }
-    const req = await buildRequest(host, client);
+    let req: LLMRequest;
+    try {
+      req = await buildRequest(host, client);
+    } catch (e) {
+      permit('neutral');
+      throw e;
+    }
     const stream = host.init.streaming && client.capabilities.streaming;
     host.emit('llm_called', { model: id, messageCount: req.messages.length, stream }, step);
     const span = host.rt.telemetry?.startSpan('afk.llm', { model: id, step }, host.runSpan);
@@ -44,6 +66,7 @@ export async function callModel(host: ModelHost, step: number): Promise<LLMRespo
         host,
         stream ? await consumeStream(host, client, req) : await client.chat(req, { signal: host.signal }),
       );
+      permit('success');
       const latencyMs = now() - t0;
       const costUsd = response.costUsd ?? estimateCostUsd(response.model || id, response.usage);
       host.emit(
@@ -62,7 +85,11 @@ export async function callModel(host: ModelHost, step: number): Promise<LLMRespo
       return response;
     } catch (e) {
       span?.end({ ok: false, error: toErrorInfo(e).code });
-      if (host.signal.aborted) throw abortReason(host.signal);
+      if (host.signal.aborted) {
+        permit('neutral');
+        throw abortReason(host.signal);
+      }
+      permit(breakerOutcome(e));
       lastError = e;
       host.emit(
         'llm_failed',

@@ -118,6 +118,8 @@ export type TicketHost = RunLog &
     readonly rt: Pick<RunnerInternals, 'store' | 'config' | 'settledTickets' | 'ticketSignal'>;
     queueTicket(t: BackgroundTicket): void;
     flush(opts?: FlushOptions): Promise<void>;
+    /** Aborted by `interrupt()`: ends a wait for background tickets at once. */
+    readonly interruption: AbortSignal;
   };
 
 /** Running a tool body (`tool-gate/execute.ts`, `tool-gate/defer.ts`). */

@@ -11,6 +11,7 @@ import type { TelemetrySink } from '../telemetry/index.js';
 import type { Middleware } from '../tools/tool.js';
 import type { RunnerConfigInput } from './config.js';
 import type { InteractionProvider } from './interaction.js';
+import type { RetentionOutcome, RetentionPolicy } from './retention.js';
 import type { AgentStreamEvent } from './stream.js';
 
 /** Options of `run`/`runStream`. */
@@ -72,6 +73,11 @@ export interface CompactionPolicy {
   dropEventsBeforeSnapshot?: boolean;
   /** Snapshots kept per run (default 1, the newest). */
   keepSnapshots?: number;
+  /**
+   * Compacts the thread's memory too (what the next run is sent): keep the last N messages,
+   * drop old tool results, summarise older history with a model. See `RetentionPolicy`.
+   */
+  retention?: RetentionPolicy;
 }
 
 export interface CompactionResult {
@@ -79,6 +85,8 @@ export interface CompactionResult {
   runs: number;
   eventsDeleted: number;
   snapshotsDeleted: number;
+  /** Set when `policy.retention` was given. */
+  retention?: RetentionOutcome;
 }
 
 /** Validates `RunnerOptions` (the config is validated by `RunnerConfigSchema`). */

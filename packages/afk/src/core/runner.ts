@@ -226,7 +226,7 @@ export class Runner {
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */
   compactThread(opts: { threadId: string; policy?: CompactionPolicy }): Promise<CompactionResult> {
-    return compactThread(this.store, (runId) => this.active.has(runId), opts);
+    return compactThread(this.store, (runId) => this.active.has(runId), opts, this.rt.resolveModel);
   }
 
   /** The persisted log of a run: `{ runId, threadId, seq, ts, type, step?, data }`. */

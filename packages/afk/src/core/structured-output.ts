@@ -1,3 +1,4 @@
+import { extractJson } from '../internal/extract-json.js';
 import type { LLMResponse } from '../llms/types.js';
 import { RunEnd } from './run-end.js';
 import type { ModelHost } from './run-types.js';
@@ -12,11 +13,10 @@ export async function checkStructuredOutput(host: ModelHost, response: LLMRespon
   let value: unknown = response.structured;
   let problem: string | undefined;
   if (value === undefined) {
-    try {
-      value = JSON.parse(stripFences(response.text));
-    } catch (e) {
-      problem = `not valid JSON: ${(e as Error).message}`;
-    }
+    // The JSON may follow prose, sit in a fenced block, or be the whole answer.
+    const found = extractJson(response.text);
+    if (found) value = found.value;
+    else problem = 'no JSON object found in the answer';
   }
   if (!problem) {
     const parsed = schema.safeParse(value);
@@ -47,9 +47,4 @@ export async function checkStructuredOutput(host: ModelHost, response: LLMRespon
     host.state.step,
   );
   return true;
-}
-
-function stripFences(text: string): string {
-  const m = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(text.trim());
-  return m ? m[1]! : text;
 }

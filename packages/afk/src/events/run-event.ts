@@ -115,6 +115,20 @@ export const RunEventDataSchemas = {
   }),
   /** A message the runtime adds to the transcript (e.g. a structured-output repair request). */
   message_added: z.object({ reason: z.string(), message: MessageSchema }),
+  /**
+   * A thread's memory was compacted (`Runner.compactThread` with a retention policy): this run
+   * carries the compacted memory in `run_started.history`; `sourceRunId` is the run it came from.
+   */
+  thread_compacted: z.object({
+    sourceRunId: z.string(),
+    messagesBefore: z.number().int().nonnegative(),
+    messagesAfter: z.number().int().nonnegative(),
+    /** Messages older than the kept window: summarised (with `summaryModel`) or dropped. */
+    messagesRemoved: z.number().int().nonnegative(),
+    toolResultsDropped: z.number().int().nonnegative(),
+    summaryModel: z.string().optional(),
+    summary: z.string().optional(),
+  }),
   limit_hit: z.object({ limit: z.string(), value: z.number(), max: z.number() }),
   warning: z.object({ code: z.string(), message: z.string() }),
   run_paused: z.object({

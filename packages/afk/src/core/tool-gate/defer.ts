@@ -1,10 +1,8 @@
-import { toErrorInfo } from '../../errors/index.js';
 import type { ToolExecutionRecord } from '../../events/records.js';
 import { newId } from '../../internal/ids.js';
-import type { JSONValue } from '../../internal/json.js';
-import { toJSONValue } from '../../internal/json.js';
 import type { ToolCall } from '../../llms/types.js';
 import type { AnyTool } from '../../tools/tool.js';
+import { settleInProcess } from '../background.js';
 import type { TicketHost } from '../run-types.js';
 
 /**
@@ -44,34 +42,5 @@ export function deferCall(
   };
   exec.emit('tool_deferred', { toolCallId: call.id, toolName: tool.name, ticket, record }, exec.state.step);
   exec.queueTicket(ticket);
-  if (opts.work) {
-    const rt = exec.rt;
-    const settle = (r: { ok: true; output: JSONValue } | { ok: false; error: string }) => {
-      rt.settledTickets.set(ticket.ticketId, r);
-      // Persist the resolution too, so a runner that resumes elsewhere sees it.
-      void rt.store
-        .getTicket(ticket.ticketId)
-        .then((row) => {
-          if (row && row.status === 'pending') {
-            return rt.store.write({
-              tickets: [
-                {
-                  ...row,
-                  ...(r.ok
-                    ? { status: 'completed', output: r.output }
-                    : { status: 'failed', error: r.error }),
-                },
-              ],
-            });
-          }
-          return undefined;
-        })
-        .catch(() => undefined)
-        .finally(() => rt.ticketSignal.dispatchEvent(new Event('settled')));
-    };
-    opts.work.then(
-      (v) => settle({ ok: true, output: toJSONValue(v) }),
-      (e: unknown) => settle({ ok: false, error: toErrorInfo(e).message }),
-    );
-  }
+  if (opts.work) settleInProcess(exec.rt, ticket, opts.work);
 }
