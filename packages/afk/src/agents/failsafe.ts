@@ -32,6 +32,11 @@ export const FailSafeConfigSchema = z
     llmFailurePolicy: z.enum(['fail', 'degrade']).default('fail'),
     toolFailurePolicy: FailurePolicy.default('continue'),
     subagentFailurePolicy: FailurePolicy.default('continue'),
+    /**
+     * What a denied call does to the run: a human's rejection (`approval_rejected`) and a policy
+     * rule's `deny` (`policy_denied`) alike. 'continue' (default): the model is told and goes on;
+     * 'fail' / 'degrade': the run ends so, with that error code, once the batch is answered.
+     */
     approvalDenialPolicy: FailurePolicy.default('continue'),
     onLimit: z.enum(['fail', 'degrade']).default('degrade'),
     fallbackModels: z.array(z.string().min(1)).default([]),

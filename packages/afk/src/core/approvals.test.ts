@@ -101,19 +101,16 @@ describe('B18: approvals in external mode', () => {
     expect(toolContent(model.requests[1], 'call_send')).toBe('sent to alice');
   });
 
-  it('edit with invalid args: re-validated, the tool never runs, the model gets the validation error', async () => {
-    const { sent, model, agent, runner, r, approval } = await interruptedRun();
-    await runner.decideApproval({
-      approvalId: approval.id,
-      decision: { kind: 'edit', args: { to: '', body: 42 } },
-    });
-    const done = await runner.resume(agent, { runId: r.runId, threadId: r.threadId });
-    expect(done.state).toBe('completed');
+  it('edit with invalid args: refused at decide time with the schema issues; the tool never runs', async () => {
+    const { sent, store, runner, approval } = await interruptedRun();
+    await expect(
+      runner.decideApproval({
+        approvalId: approval.id,
+        decision: { kind: 'edit', args: { to: '', body: 42 } },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/to: .*body: /) });
+    expect((await store.getApproval(approval.id))?.status).toBe('pending');
     expect(sent).toHaveLength(0);
-    const content = toolContent(model.requests[1], 'call_send') ?? '';
-    expect(content).toContain('Invalid arguments');
-    expect(content).toContain('body');
-    expect(content).toContain('to');
   });
 
   it('refuses a second decision (approval_stale), a decision kind not allowed, and a mismatched args hash', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../internal/duration.js';
+import { MAX_JSON_DEPTH } from '../internal/json.js';
 import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 
 /**
@@ -9,7 +10,8 @@ import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
  * 'clientSecret','accessToken','refreshToken'] (matched ignoring case and `-`/`_`/`.`/spaces, by
  * containment: `x-api-key` matches `apiKey`; see `redact`), debug false,
  * snapshotEverySteps 10, leaseTtlMs 30_000, backgroundPolicy 'wait', backgroundMaxWaitMs 60_000,
- * unknownSideEffectPolicy 'ask', streamBufferLimit 10_000. Durations are capped at 2_147_483_647 ms
+ * unknownSideEffectPolicy 'ask', streamBufferLimit 10_000, maxToolArgsDepth 64,
+ * maxToolArgsBytes 1_048_576 (1 MiB). Durations are capped at 2_147_483_647 ms
  * (`MAX_TIMER_MS`: a longer timer would fire at once).
  *
  * @example
@@ -35,6 +37,14 @@ export const RunnerConfigSchema = z
     unknownSideEffectPolicy: z.enum(['ask', 'fail']).default('ask'),
     /** Per-subscriber stream buffer bound; beyond it a lagging subscriber drops events, then gets a `warning` ('stream_events_dropped'). Only the handle's own iteration paces the run. */
     streamBufferLimit: z.number().int().positive().default(10_000),
+    /**
+     * Deepest nesting of a tool call's arguments accepted from a model (at most 256). A deeper call
+     * is answered with a tool error ("arguments too deeply nested") and its arguments are stored as
+     * a placeholder, so nothing unreadable reaches the log (see docs/decisions.md).
+     */
+    maxToolArgsDepth: z.number().int().positive().max(MAX_JSON_DEPTH).default(64),
+    /** Largest tool call arguments (bytes of JSON text) accepted from a model; larger: as for depth. */
+    maxToolArgsBytes: z.number().int().positive().default(1_048_576),
   })
   .strict();
 

@@ -67,6 +67,7 @@ export const RunFoldStateSchema = z.looseObject({
       toolCallId: z.string(),
       toolName: z.string(),
       status: z.enum(['pending', 'completed', 'failed', 'expired']),
+      deferredAt: z.number().optional(),
     }),
   ),
   subagentRuns: z.record(z.string(), z.string()),

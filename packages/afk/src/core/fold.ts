@@ -61,7 +61,13 @@ export interface RunFoldState {
   alwaysApprovedTools: string[];
   tickets: Record<
     string,
-    { toolCallId: string; toolName: string; status: 'pending' | 'completed' | 'failed' | 'expired' }
+    {
+      toolCallId: string;
+      toolName: string;
+      status: 'pending' | 'completed' | 'failed' | 'expired';
+      /** When the call deferred (its ticket's `createdAt`): a settled record's latency counts from it. */
+      deferredAt?: number;
+    }
   >;
   subagentRuns: Record<string, string>;
   finalText: string;
@@ -69,6 +75,18 @@ export interface RunFoldState {
   limitsHit: string[];
   context: Record<string, JSONValue>;
   result?: AgentResult;
+}
+
+/**
+ * An index keyed by tool-call id (or ticket id): a null-prototype object, so an id such as
+ * `constructor`, `toString` or `__proto__` is an ordinary key, never a member of
+ * `Object.prototype`. It survives the JSON round trip of a snapshot as a plain object;
+ * `fromSnapshot` rebuilds it with a null prototype.
+ */
+export function idIndex<T>(from?: Record<string, T>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (from) for (const k of Object.keys(from)) out[k] = from[k] as T;
+  return out;
 }
 
 export function emptyUsage(): UsageAggregate {
@@ -97,12 +115,12 @@ function initialState(e: RunEvent<'run_started'>): RunFoldState {
     usage: emptyUsage(),
     toolExecutions: [],
     subagentExecutions: [],
-    journal: {},
+    journal: idIndex(),
     pendingToolCalls: [],
-    approvals: {},
+    approvals: idIndex(),
     alwaysApprovedTools: [],
-    tickets: {},
-    subagentRuns: {},
+    tickets: idIndex(),
+    subagentRuns: idIndex(),
     finalText: '',
     limitsHit: [],
     context: d.context,
@@ -112,6 +130,26 @@ function initialState(e: RunEvent<'run_started'>): RunFoldState {
 function removePending(s: RunFoldState, toolCallId: string): void {
   const i = s.pendingToolCalls.findIndex((c) => c.id === toolCallId);
   if (i >= 0) s.pendingToolCalls.splice(i, 1);
+}
+
+/** A deferred call's pending record takes its final outcome once its ticket settles or fails. */
+function settleRecord(
+  s: RunFoldState,
+  e: RunEvent<'tool_background_resolved'> | RunEvent<'tool_background_failed'>,
+): void {
+  const i = s.toolExecutions.findIndex((r) => r.pending && r.toolCallId === e.data.toolCallId);
+  const prev = s.toolExecutions[i];
+  if (!prev) return;
+  const since = s.tickets[e.data.ticketId]?.deferredAt;
+  const { pending: _, ...rest } = prev;
+  s.toolExecutions[i] = {
+    ...rest,
+    success: e.type === 'tool_background_resolved',
+    ...(e.type === 'tool_background_resolved'
+      ? { output: (e as RunEvent<'tool_background_resolved'>).data.output }
+      : { error: (e as RunEvent<'tool_background_failed'>).data.error }),
+    latencyMs: prev.latencyMs + (since === undefined ? 0 : Math.max(0, e.ts - since)),
+  };
 }
 
 function addUsage(
@@ -189,7 +227,25 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
     }
     case 'tool_deferred': {
       const d = e.data;
-      s.tickets[d.ticket.ticketId] = { toolCallId: d.toolCallId, toolName: d.toolName, status: 'pending' };
+      s.tickets[d.ticket.ticketId] = {
+        toolCallId: d.toolCallId,
+        toolName: d.toolName,
+        status: 'pending',
+        deferredAt: d.ticket.createdAt,
+      };
+      s.toolExecutions.push(
+        (d.record as ToolExecutionRecord | undefined) ?? {
+          toolName: d.toolName,
+          toolCallId: d.toolCallId,
+          success: false,
+          pending: true,
+          latencyMs: 0,
+          agentName: s.agentName,
+          agentPath: s.agentPath,
+          replayed: false,
+          attempts: 1,
+        },
+      );
       const j = s.journal[d.toolCallId];
       if (j) j.status = 'deferred';
       s.messages.push({
@@ -209,6 +265,7 @@ export function applyEvent(state: RunFoldState | undefined, e: RunEvent): RunFol
     case 'tool_background_failed': {
       const t = s.tickets[e.data.ticketId];
       if (t) t.status = e.type === 'tool_background_resolved' ? 'completed' : 'failed';
+      settleRecord(s, e);
       s.messages.push({ role: 'user', content: e.data.content });
       break;
     }
@@ -338,6 +395,12 @@ export function fromSnapshot(snap: RunSnapshot): RunFoldState {
       `snapshot of run ${snap.runId} at seq ${snap.seq} holds the state of run ${parsed.data.runId} at seq ${parsed.data.lastSeq}`,
     );
   }
-  // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is.
-  return snap.state as unknown as RunFoldState;
+  // Stores hand out fresh copies on every read, so the state can be used (and mutated) as is,
+  // once its id indexes have their null prototype back.
+  const state = snap.state as unknown as RunFoldState;
+  state.journal = idIndex(state.journal);
+  state.approvals = idIndex(state.approvals);
+  state.tickets = idIndex(state.tickets);
+  state.subagentRuns = idIndex(state.subagentRuns);
+  return state;
 }

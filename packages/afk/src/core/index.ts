@@ -12,6 +12,8 @@ export type {
 } from '../events/records.js';
 export type { RunEvent, RunEventData, RunEventType } from '../events/run-event.js';
 export { parseRunEvent, RUN_EVENT_TYPES, RunEventSchema } from '../events/run-event.js';
+export type { ApprovalEditCheck, ApprovalEditIssue } from './approval-edit.js';
+export { validateApprovalEdit } from './approval-edit.js';
 export type { RunnerConfig, RunnerConfigInput } from './config.js';
 export { RunnerConfigSchema } from './config.js';
 export type { JournalEntry, RunFoldState } from './fold.js';

@@ -12,6 +12,8 @@ import { breakerOutcome, modelBreaker } from './model-breaker.js';
 import { RunEnd } from './run-end.js';
 import type { ModelHost } from './run-types.js';
 import { SUBAGENT_PARAMETERS } from './subagents.js';
+import { admitResponse } from './tool-gate/admit.js';
+import { ToolInputDeltas } from './tool-gate/input-deltas.js';
 
 /** One model call with the fallback chain; appends llm_called / llm_completed (or llm_failed). */
 export async function callModel(host: ModelHost, step: number): Promise<LLMResponse> {
@@ -63,7 +65,7 @@ export async function callModel(host: ModelHost, step: number): Promise<LLMRespo
       const answer = stream ? consumeStream(host, client, req) : client.chat(req, { signal: host.signal });
       // The request is on its way: writes flushed behind now overlap the wait.
       host.startTrailingWrites?.();
-      const response = await answer;
+      const response = admitResponse(host, await answer);
       permit('success');
       const latencyMs = now() - t0;
       const costUsd = response.costUsd ?? estimateCostUsd(response.model || id, response.usage);
@@ -144,14 +146,11 @@ async function buildRequest(host: ModelHost, client: LLMClient): Promise<LLMRequ
 
 async function consumeStream(host: ModelHost, client: LLMClient, req: LLMRequest): Promise<LLMResponse> {
   let response: LLMResponse | undefined;
+  const toolInput = new ToolInputDeltas(host.rt.config.redactKeys);
   for await (const chunk of client.stream(req, { signal: host.signal })) {
     if (chunk.type === 'text_delta') host.publishDelta('text_delta', chunk.delta);
     else if (chunk.type === 'reasoning_delta') host.publishDelta('reasoning_delta', chunk.delta);
-    else if (chunk.type === 'tool_call_delta')
-      host.publishDelta('tool_input_delta', chunk.argsDelta, {
-        ...(chunk.name ? { toolName: chunk.name } : {}),
-        ...(chunk.id ? { toolCallId: chunk.id } : {}),
-      });
+    else if (chunk.type === 'tool_call_delta') toolInput.publish(host, chunk);
     else if (chunk.type === 'completed') response = chunk.response;
   }
   if (!response)

@@ -107,7 +107,7 @@ export type PolicyHost = RunLog & RunIdentity & { readonly rt: Pick<RunnerIntern
 /** The model call (`model-call.ts`, `structured-output.ts`). */
 export type ModelHost = RunLog &
   RunIdentity & {
-    readonly rt: Pick<RunnerInternals, 'resolveModel' | 'telemetry'>;
+    readonly rt: Pick<RunnerInternals, 'resolveModel' | 'telemetry' | 'config'>;
     /** Starts the writes flushed `behind` (see `DurableWriter.startTrailing`). */
     startTrailingWrites?(): void;
     readonly runSpan: TelemetrySpan | undefined;

@@ -3,6 +3,7 @@ import type { ApprovalDecision, ApprovalRequest, ApprovalStatus } from '../event
 import { ApprovalDecisionSchema } from '../events/records.js';
 import { toJSONValue } from '../internal/json.js';
 import type { MemoryStore } from '../memory/types.js';
+import { assertApprovalEdit } from './approval-edit.js';
 import { loadRunState } from './load.js';
 import { statusOf } from './tool-gate/approval.js';
 
@@ -61,6 +62,7 @@ export async function decideApproval(
       `approval ${approval.id} allows ${approval.allowedDecisions.join(', ')}, not '${decision.kind}'`,
     );
   }
+  if (decision.kind === 'edit') assertApprovalEdit(approval, decision.args);
   // The run must be readable (a corrupt log or checkpoint is reported now, not at resume).
   if (!(await loadRunState(store, approval.runId)))
     throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);

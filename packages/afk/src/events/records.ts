@@ -20,10 +20,19 @@ export const ErrorInfoSchema = z.object({ code: z.string(), message: z.string() 
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 
 /** One tool call as it happened. `agentPath` is 'parent>child' for calls made inside subagents. */
+/**
+ * One tool call's execution, as `AgentResult.toolExecutions` lists it. A deferred call
+ * (`ctx.defer`) is listed from the moment it defers, with `pending: true` and `success: false`
+ * while its ticket is open; once the ticket settles (or fails, or expires) the same record carries
+ * the final `output` or `error`, `success`, and `latencyMs` up to the settlement, without
+ * `pending`.
+ */
 export interface ToolExecutionRecord {
   toolName: string;
   toolCallId: string;
   success: boolean;
+  /** True while the call's background ticket is open (see above); absent otherwise. */
+  pending?: true;
   output?: JSONValue;
   error?: string;
   latencyMs: number;
@@ -36,6 +45,7 @@ export const ToolExecutionRecordSchema = z.object({
   toolName: z.string(),
   toolCallId: z.string(),
   success: z.boolean(),
+  pending: z.literal(true).optional(),
   output: JSONValueSchema.optional(),
   error: z.string().optional(),
   latencyMs: z.number(),
@@ -105,6 +115,11 @@ export interface ApprovalRequest {
   toolName: string;
   args: JSONValue;
   argsHash: string;
+  /**
+   * The JSON Schema the call's args must fit (the tool's `parameters`): `edit` args are checked
+   * against it when decided (`validateApprovalEdit`). Absent on approvals written before it existed.
+   */
+  argsSchema?: { [key: string]: JSONValue };
   kind: 'approval' | 'user_input';
   reason?: string;
   ruleId?: string;
@@ -124,6 +139,7 @@ export const ApprovalRequestSchema = z.object({
   toolName: z.string(),
   args: JSONValueSchema,
   argsHash: z.string(),
+  argsSchema: z.record(z.string(), JSONValueSchema).optional(),
   kind: z.enum(['approval', 'user_input']),
   reason: z.string().optional(),
   ruleId: z.string().optional(),

@@ -65,7 +65,13 @@ export const RunEventDataSchemas = {
     skipped: z.boolean().optional(),
     errorCode: z.string().optional(),
   }),
-  tool_deferred: z.object({ toolCallId: z.string(), toolName: z.string(), ticket: BackgroundTicketSchema }),
+  tool_deferred: z.object({
+    toolCallId: z.string(),
+    toolName: z.string(),
+    ticket: BackgroundTicketSchema,
+    /** The call's execution record, `pending: true` (absent in logs written before it existed). */
+    record: ToolExecutionRecordSchema.optional(),
+  }),
   tool_background_resolved: z.object({
     ticketId: z.string(),
     toolCallId: z.string(),

@@ -8,7 +8,9 @@ import { redact } from '../../internal/redact.js';
 import type { ToolCall } from '../../llms/types.js';
 import { ingestDecision } from '../decisions.js';
 import type { ApprovalHost } from '../run-types.js';
+import { SUBAGENT_PARAMETERS } from '../subagents.js';
 import { asObject } from './skip.js';
+import { resolveTarget } from './validate.js';
 
 /**
  * Creates a pending approval for one call and logs `approval_requested`. The args are stored
@@ -31,12 +33,20 @@ export function requestApproval(
     toolName: call.name,
     args: redact(json, exec.rt.config.redactKeys),
     argsHash: hashValue(json),
+    ...argsSchemaOf(exec, call),
     ...opts,
     status: 'pending',
     createdAt: Date.now(),
   };
   exec.emit('approval_requested', { approval: req }, exec.state.step);
   return req;
+}
+
+/** The JSON Schema of what the call names (tool `parameters`, or a subagent's `{ task }`). */
+function argsSchemaOf(exec: ApprovalHost, call: ToolCall): Pick<ApprovalRequest, 'argsSchema'> {
+  const target = resolveTarget(exec.agent, call.name);
+  if (!target) return {};
+  return { argsSchema: target.kind === 'tool' ? target.tool.parameters : SUBAGENT_PARAMETERS };
 }
 
 export type Verdict = { kind: 'run'; args: unknown } | { kind: 'reject'; reason?: string } | { kind: 'wait' };

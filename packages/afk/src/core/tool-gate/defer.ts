@@ -1,3 +1,4 @@
+import type { ToolExecutionRecord } from '../../events/records.js';
 import { newId } from '../../internal/ids.js';
 import type { ToolCall } from '../../llms/types.js';
 import type { AnyTool } from '../../tools/tool.js';
@@ -13,6 +14,7 @@ export function deferCall(
   call: ToolCall,
   tool: AnyTool,
   opts: { summary: string; resumeHint?: string; work?: Promise<unknown>; ttlMs?: number },
+  body: { latencyMs: number; attempts: number },
 ): void {
   const now = Date.now();
   const ticket = {
@@ -27,7 +29,18 @@ export function deferCall(
     createdAt: now,
     expiresAt: now + (opts.ttlMs ?? 24 * 3600_000),
   };
-  exec.emit('tool_deferred', { toolCallId: call.id, toolName: tool.name, ticket }, exec.state.step);
+  const record: ToolExecutionRecord = {
+    toolName: tool.name,
+    toolCallId: call.id,
+    success: false,
+    pending: true,
+    latencyMs: body.latencyMs,
+    agentName: exec.agent.name,
+    agentPath: exec.agentPath,
+    replayed: false,
+    attempts: body.attempts,
+  };
+  exec.emit('tool_deferred', { toolCallId: call.id, toolName: tool.name, ticket, record }, exec.state.step);
   exec.queueTicket(ticket);
   if (opts.work) settleInProcess(exec.rt, ticket, opts.work);
 }

@@ -34,7 +34,7 @@ export async function runTool(
   exec.rt.telemetry?.histogram('afk.tool.latency_ms', latencyMs, { tool: tool.name });
   if (!out.ok && out.aborted) return true;
   if (out.ok && out.deferred) {
-    deferCall(exec, call, tool, out.deferred);
+    deferCall(exec, call, tool, out.deferred, { latencyMs, attempts: out.attempts });
     return true;
   }
   completeTool(exec, call, tool, out, latencyMs, false);

@@ -3,13 +3,22 @@ import type { ToolCall } from '../../llms/types.js';
 import { RunEnd } from '../run-end.js';
 import type { GateHost } from '../run-types.js';
 import { runSubagent } from '../subagents.js';
+import { callArgs, releaseCallArgs } from './admit.js';
 import { approvalGate } from './approval.js';
 import { runBounded, runTool } from './execute.js';
 import { journalStart, journalSubagent } from './journal.js';
 import { decideCall, needsHuman, skipDenied } from './policy.js';
 import { recoverSideEffect } from './recovery.js';
 import { asObject, skip } from './skip.js';
-import { INVALID, resolveTarget, skipUnknown, type Target, validate } from './validate.js';
+import {
+  INVALID,
+  parseArgs,
+  resolveTarget,
+  skipInvalid,
+  skipUnknown,
+  type Target,
+  validate,
+} from './validate.js';
 
 export { statusOf } from './approval.js';
 
@@ -24,6 +33,8 @@ interface BatchOutcome {
   toolFailures: string[];
   subagentFailures: string[];
   rejections: string[];
+  /** Calls a policy rule denied: under `approvalDenialPolicy` like human rejections. */
+  denials: string[];
 }
 
 /**
@@ -40,7 +51,7 @@ interface BatchOutcome {
  */
 export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promise<void> {
   const fs = exec.agent.failSafe;
-  const outcome: BatchOutcome = { toolFailures: [], subagentFailures: [], rejections: [] };
+  const outcome: BatchOutcome = { toolFailures: [], subagentFailures: [], rejections: [], denials: [] };
   const scheduled: Scheduled[] = [];
   let toolBudget = fs.maxToolCalls - exec.state.toolCalls;
   let fanout = 0;
@@ -49,14 +60,27 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
   for (const call of calls) {
     const j = exec.state.journal[call.id];
     if (j && j.status !== 'started') continue;
+    // -- admitted args: the real ones (in memory when stored redacted), or why it cannot run
+    const admitted = callArgs(exec, call);
+    if (!admitted.ok) {
+      const maybe = j ? ' It started before the interruption and may or may not have taken effect.' : '';
+      skip(exec, call, admitted.code, admitted.message + maybe);
+      continue;
+    }
     // -- validate
     const target = resolveTarget(exec.agent, call.name);
     if (!target) {
       skipUnknown(exec, call);
       continue;
     }
-    let args = validate(exec, call, target, call.args);
-    if (args === INVALID) continue;
+    // A call that fails its schema is answered so — unless a policy asks a human for input,
+    // whose answer may supply what is missing (it is validated once the answer is applied).
+    const parsed = parseArgs(call, target, admitted.args);
+    let args = parsed.ok ? parsed.args : admitted.args;
+    if (!parsed.ok && j?.status === 'started') {
+      skipInvalid(exec, call, parsed.message);
+      continue;
+    }
 
     // Crash recovery: this call was journaled as started but never finished.
     if (j?.status === 'started' && target.kind === 'tool') {
@@ -76,8 +100,13 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
 
     // -- policy
     const decision = await decideCall(exec, call, target, args);
+    if (!parsed.ok && decision.action !== 'request_user_input') {
+      skipInvalid(exec, call, parsed.message);
+      continue;
+    }
     if (decision.action === 'deny') {
       skipDenied(exec, call, decision);
+      outcome.denials.push(call.name);
       continue;
     }
     if (decision.updatedArgs && decision.action === 'allow') {
@@ -146,6 +175,10 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
     else journalSubagent(exec, call, (args as { task: string }).task);
   }
 
+  // Real args are kept only for calls that still wait for a human; the scheduled carry theirs.
+  const waiting = new Set(exec.awaiting.map((a) => a.toolCallId));
+  for (const c of calls) if (!waiting.has(c.id)) releaseCallArgs(exec, c.id);
+
   // Durable point: the response, the decisions and the journal, before any body runs; only when
   // every call is `pure` may the batch commit while they run (a crash redoes the step).
   await exec.flush({ behind: true });
@@ -173,6 +206,13 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
   applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
   applyFailurePolicy(fs.subagentFailurePolicy, outcome.subagentFailures, 'subagent_error', 'subagent');
   applyFailurePolicy(fs.approvalDenialPolicy, outcome.rejections, 'approval_rejected', 'approval for');
+  applyFailurePolicy(
+    fs.approvalDenialPolicy,
+    outcome.denials,
+    'policy_denied',
+    'tool call',
+    'was denied by policy',
+  );
 }
 
 function applyFailurePolicy(
@@ -180,8 +220,9 @@ function applyFailurePolicy(
   failures: string[],
   code: string,
   what: string,
+  verb = 'failed',
 ): void {
   if (policy === 'continue' || failures.length === 0) return;
-  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} failed (policy '${policy}')`;
+  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} ${verb} (policy '${policy}')`;
   throw new RunEnd(policy === 'fail' ? 'failed' : 'degraded', { code, message });
 }

@@ -29,6 +29,30 @@ export function skipUnknown(exec: AnswerHost, call: ToolCall): void {
 
 export const INVALID = Symbol('invalid');
 
+/** Parses args with the target's zod schema: the parsed args, or the answer for the model. */
+export function parseArgs(
+  call: ToolCall,
+  target: Target,
+  raw: unknown,
+): { ok: true; args: unknown } | { ok: false; message: string } {
+  const schema: z.ZodType = target.kind === 'tool' ? target.tool.args : SUBAGENT_ARGS;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, args: parsed.data };
+  const issues = parsed.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message: i.message,
+  }));
+  return {
+    ok: false,
+    message: `Invalid arguments for '${call.name}': ${JSON.stringify(issues)}. Fix the arguments and call again.`,
+  };
+}
+
+/** Answers a call whose args failed the schema (never run). */
+export function skipInvalid(exec: AnswerHost, call: ToolCall, message: string): void {
+  skip(exec, call, 'tool_invalid_args', message);
+}
+
 /** Validates args with the tool's zod schema; invalid args are answered to the model, never run. */
 export function validate(
   exec: AnswerHost,
@@ -36,18 +60,8 @@ export function validate(
   target: Target,
   raw: unknown,
 ): unknown | typeof INVALID {
-  const schema: z.ZodType = target.kind === 'tool' ? target.tool.args : SUBAGENT_ARGS;
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({
-    path: i.path.map(String).join('.') || '(root)',
-    message: i.message,
-  }));
-  skip(
-    exec,
-    call,
-    'tool_invalid_args',
-    `Invalid arguments for '${call.name}': ${JSON.stringify(issues)}. Fix the arguments and call again.`,
-  );
+  const parsed = parseArgs(call, target, raw);
+  if (parsed.ok) return parsed.args;
+  skipInvalid(exec, call, parsed.message);
   return INVALID;
 }
