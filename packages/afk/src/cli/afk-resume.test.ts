@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,14 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-support/run-cli.js';
 
 // `afk run --store DIR` + `afk resume RUN_ID --store DIR` across processes, on the durable Node
-// store (`PostgresStore.embedded` from afk/memory/postgres). That store is built by another part
-// of the work; until its module is in the tree this suite is skipped (and `--store` exits 7,
-// tested in afk.test.ts). PGlite takes seconds to open a data directory, so this suite spawns
+// store (`PostgresStore.embedded` from afk/memory/postgres). PGlite takes seconds to open a data
+// directory, so this suite spawns
 // few processes. The CLI runs from source through tsx so its import of
 // ../memory/postgres/index.js resolves the way it does in the built package.
 const src = fileURLToPath(new URL('../', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const hasPostgresStore = existsSync(join(src, 'memory', 'postgres', 'index.ts'));
 
 const dir = mkdtempSync(join(tmpdir(), 'afk-resume-'));
 const storeDir = join(dir, 'store');
@@ -49,40 +47,36 @@ async function pausedRun(): Promise<string> {
   return m![1]!;
 }
 
-describe.skipIf(!hasPostgresStore)(
-  'afk run --store / afk resume (durable store)',
-  { timeout: 400_000 },
-  () => {
-    it('a paused run is continued from the printed command: asks, then --approve completes it', async () => {
-      const runId = await pausedRun();
-      const undecided = await afk(['resume', runId, '--store', storeDir]);
-      expect(undecided.code).toBe(6);
-      expect(undecided.stderr).toContain('add --approve or --reject');
+describe('afk run --store / afk resume (durable store)', { timeout: 400_000 }, () => {
+  it('a paused run is continued from the printed command: asks, then --approve completes it', async () => {
+    const runId = await pausedRun();
+    const undecided = await afk(['resume', runId, '--store', storeDir]);
+    expect(undecided.code).toBe(6);
+    expect(undecided.stderr).toContain('add --approve or --reject');
 
-      const approved = await afk(['resume', runId, '--store', storeDir, '--approve']);
-      expect(approved.code, approved.stderr).toBe(0);
-      expect(approved.stdout).toContain('▸ delete_file {"path":"/tmp/x"}');
-      expect(approved.stdout).toContain('tool said: deleted /tmp/x');
+    const approved = await afk(['resume', runId, '--store', storeDir, '--approve']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('▸ delete_file {"path":"/tmp/x"}');
+    expect(approved.stdout).toContain('tool said: deleted /tmp/x');
 
-      const unknown = await afk(['resume', 'run_nope', '--store', storeDir]);
-      expect(unknown.code).toBe(8);
-      expect(unknown.stderr).toContain('no run run_nope in the store');
-    });
+    const unknown = await afk(['resume', 'run_nope', '--store', storeDir]);
+    expect(unknown.code).toBe(8);
+    expect(unknown.stderr).toContain('no run run_nope in the store');
+  });
 
-    it('--reject with a reason continues the run without the tool', async () => {
-      const rejected = await afk([
-        'resume',
-        await pausedRun(),
-        '--store',
-        storeDir,
-        '--reject',
-        '--reason',
-        'not today',
-        '-q',
-      ]);
-      expect(rejected.code, rejected.stderr).toBe(0);
-      expect(rejected.stdout).toContain('not today');
-      expect(rejected.stdout).not.toContain('deleted');
-    });
-  },
-);
+  it('--reject with a reason continues the run without the tool', async () => {
+    const rejected = await afk([
+      'resume',
+      await pausedRun(),
+      '--store',
+      storeDir,
+      '--reject',
+      '--reason',
+      'not today',
+      '-q',
+    ]);
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect(rejected.stdout).toContain('not today');
+    expect(rejected.stdout).not.toContain('deleted');
+  });
+});

@@ -164,12 +164,6 @@ describe('afk: errors a person can act on', { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/─ failed · /);
   });
 
-  it('--store without the durable store module: exit 7 saying so', async () => {
-    const r = await afk(['run', 'agent.mjs', 'hi', '--store', join(dir, 'store')]);
-    expect(r.code).toBe(7);
-    expect(r.stderr).toContain('--store needs the durable Node store (afk/memory/postgres');
-  });
-
   it('a TypeScript module runs through tsx when installed', async () => {
     const tsDir = join(dir, 'ts');
     mkdirSync(join(tsDir, 'node_modules'), { recursive: true });
