@@ -142,6 +142,7 @@ function publishEnd(host: EndingHost, published: AgentResult, result: AgentResul
       runId: host.init.runId,
       agentPath: host.agentPath,
       step: host.state.step,
+      logSeq: host.state.lastSeq,
       state: published.state,
       result: published,
     });

@@ -139,6 +139,7 @@ export class RunExecution {
       runId: this.init.runId,
       agentPath: this.agentPath,
       step: this.state.step,
+      logSeq: this.state.lastSeq,
       textDelta: delta,
       ...extra,
     });

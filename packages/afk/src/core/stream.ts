@@ -48,13 +48,25 @@ export interface AgentStreamEvent {
   error?: string;
   /** For `policy_decision`, `limit_hit`, `warning`, `llm_completed`: the log event's data. */
   data?: unknown;
+  /**
+   * The seq of the stored log event this stream event comes from (`runner.events(runId)`), so a
+   * live view can link the two. `seq` numbers the stream (deltas included); `logSeq` the log.
+   * Live-only deltas carry the seq of the `llm_called` they stream; `completed` that of
+   * `run_completed` (the last stored event, when it could be written).
+   */
+  logSeq?: number;
 }
 
 type Draft = Omit<AgentStreamEvent, 'seq'>;
 
 /** Maps a persisted event to its stream event (undefined for log-only events such as llm_called). */
 export function projectEvent(e: RunEvent, agentPath: string): Draft | undefined {
-  const base = { runId: e.runId, agentPath, ...(e.step === undefined ? {} : { step: e.step }) };
+  const base = {
+    runId: e.runId,
+    agentPath,
+    logSeq: e.seq,
+    ...(e.step === undefined ? {} : { step: e.step }),
+  };
   switch (e.type) {
     case 'run_started':
       return { ...base, type: 'run_started', state: 'running' };
