@@ -9,7 +9,7 @@
  * Modes: approval-start, approval-finish <approvalId> <runId> <threadId>,
  * crash-start <markerFile>, crash-resume <runId> <threadId>.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { Agent } from '../../../agents/index.js';
@@ -59,7 +59,9 @@ const charge = (marker?: string) =>
     run: async (a: { amount: number }, ctx) => {
       appendFileSync(countFile, `charge ${a.amount}\n`);
       if (marker) {
-        writeFileSync(marker, JSON.stringify({ runId: ctx.runId, threadId: ctx.threadId }));
+        // Written whole, then renamed: the parent sees the file only once its content is complete.
+        writeFileSync(`${marker}.tmp`, JSON.stringify({ runId: ctx.runId, threadId: ctx.threadId }));
+        renameSync(`${marker}.tmp`, marker);
         await sleep(60_000);
       }
       return `charged:${a.amount}`;
