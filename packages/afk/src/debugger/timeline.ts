@@ -179,6 +179,10 @@ function buildRun(
           'gen_ai.tool.call.id': e.data.toolCallId,
           'afk.tool.effects': e.data.effects,
           'afk.tool.args': payload(e.data.args),
+          ...(e.data.metadata ? { 'afk.tool.metadata': e.data.metadata } : {}),
+          ...(typeof e.data.metadata?.server === 'string'
+            ? { 'afk.tool.server': e.data.metadata.server }
+            : {}),
           ...pendingPolicy.get(e.data.toolCallId),
         });
         pendingPolicy.delete(e.data.toolCallId);

@@ -53,6 +53,8 @@ export const RunEventDataSchemas = {
     args: JSONValueSchema,
     effects: z.enum(['pure', 'idempotent', 'side_effect']),
     agentPath: z.string(),
+    /** The tool's metadata (e.g. `{ source: 'mcp', server, mcpTool }` for an MCP tool). */
+    metadata: z.record(z.string(), JSONValueSchema).optional(),
   }),
   tool_completed: z.object({
     toolCallId: z.string(),

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, PolicyEngine } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { toolContent } from '../core/test-support/fixtures.js';
+import { Debugger, flattenSpans } from '../debugger/index.js';
 import { scripted } from '../llms/index.js';
 import { connectMCP, type MCPConnection } from './client.js';
 import { type SdkServerHandle, startSdkServer } from './test-support/sdk-server.js';
@@ -78,6 +79,11 @@ describe('mcpTools against a server built with the official MCP SDK (behaviour 5
     const done = await runner.resume(agent, { runId: paused.runId, threadId: paused.threadId });
     expect(done.state).toBe('completed');
     expect(sdk.calls).toEqual([{ tool: 'echo', args: { text: 'hi' } }]);
+    // On the timeline the MCP tool's span names its server.
+    const tl = await new Debugger({ store: runner.store }).timeline(paused.runId);
+    const span = flattenSpans(tl.root).find((x) => x.kind === 'tool' && x.name === 'echo');
+    expect(span?.attributes['afk.tool.server']).toBe(conn.serverName);
+    expect(span?.attributes['afk.tool.metadata']).toMatchObject({ source: 'mcp', mcpTool: 'echo' });
   });
 
   it('a policy request_approval rule on MCP tools pauses the run', async () => {

@@ -15,6 +15,8 @@ export function journalStart(exec: AnswerHost, call: ToolCall, tool: AnyTool, ar
       args: redact(toJSONValue(args), exec.rt.config.redactKeys),
       effects: tool.effects,
       agentPath: exec.agentPath,
+      // Where the tool comes from (an MCP tool names its server), for the timeline and exports.
+      ...(tool.metadata && Object.keys(tool.metadata).length ? { metadata: { ...tool.metadata } } : {}),
     },
     exec.state.step,
   );
