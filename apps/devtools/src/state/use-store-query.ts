@@ -1,35 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
-import { store } from '../runtime';
+import { useStoreQuery as useQueryState } from '@afk/react';
+import { useEffect } from 'react';
 
 /**
- * Reads from the store and re-reads whenever it reports a change for `target` (a run id, or
- * 'all'), from this tab or another one. The store stays the only source of truth: nothing read
- * here is copied into UI state. `key` names the query: a new key re-subscribes.
+ * The app's view of `@afk/react`'s live store query: the data once loaded (undefined while
+ * loading), re-read whenever the store reports a change for `target` (a run id, or 'all'), from
+ * this tab or another. A failed query is logged and reads as "nothing yet"; views that must show
+ * the error (the run timeline) use the hook's full state instead.
  */
 export function useStoreQuery<T>(key: string, target: string, query: () => Promise<T>): T | undefined {
-  const [value, setValue] = useState<{ key: string; data: T }>();
-  const queryRef = useRef(query);
-  queryRef.current = query;
-
+  const state = useQueryState(key, target, query);
+  const error = state.status === 'error' ? state.error : undefined;
   useEffect(() => {
-    let live = true;
-    let version = 0;
-    const refresh = () => {
-      const mine = ++version;
-      queryRef.current().then(
-        (data) => {
-          if (live && mine === version) setValue({ key, data });
-        },
-        (error: unknown) => console.error(`[devtools] query ${key} failed`, error),
-      );
-    };
-    const unwatch = store.watch(target, refresh);
-    refresh();
-    return () => {
-      live = false;
-      unwatch();
-    };
-  }, [key, target]);
-
-  return value?.key === key ? value.data : undefined;
+    if (error) console.error(`[devtools] query ${key} failed`, error);
+  }, [error, key]);
+  return state.status === 'ok' ? state.data : undefined;
 }
