@@ -193,10 +193,11 @@ function outputJsonSchema(schema: z.ZodType): Record<string, JSONValue> {
   return s;
 }
 
+/** The response as logged. Its tool calls come from `admitResponse`: ids unique, args JSON already. */
 function normaliseResponse(r: LLMResponse, client: LLMClient): LLMResponse {
   return {
     text: r.text ?? '',
-    toolCalls: r.toolCalls.map((c) => ({ id: c.id, name: c.name, args: toJSONValue(c.args) })),
+    toolCalls: r.toolCalls,
     finishReason: r.finishReason,
     usage: r.usage,
     model: r.model || client.model,
