@@ -213,6 +213,52 @@ describe('A2AServer with the official A2A client (behaviour 59)', () => {
     expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('secret answer');
   });
 
+  it('an auth function accepts, refuses (401) and, when it throws, refuses with a clear 401, never a 500', async () => {
+    const model = scripted([{ text: 'tenant answer' }], { onExhausted: 'repeat_last' });
+    const url = await serve(
+      new A2AServer({
+        agent: new Agent({ name: 'helper', model }),
+        card,
+        auth: async (req) => {
+          if (req.headers.get('x-explode')) throw new Error('directory at ldap://10.0.0.9 unreachable');
+          return req.headers.get('x-tenant') === 'acme';
+        },
+      }),
+    );
+    // The card stays public; a function form advertises no static scheme.
+    const served = await (await fetch(`${url}/.well-known/agent-card.json`)).json();
+    expect(served.securitySchemes).toEqual({});
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'GetTask', params: { id: 'x' } });
+    const none = await rpc(`${url}/`, body);
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.message).toMatch(/missing or invalid credentials/);
+    expect((await rpc(`${url}/`, body, { 'x-tenant': 'other' })).status).toBe(401);
+    const threw = await rpc(`${url}/`, body, { 'x-tenant': 'acme', 'x-explode': '1' });
+    expect(threw.status).toBe(401);
+    const text = await threw.text();
+    expect(JSON.parse(text).error.message).toBe(
+      'Unauthorized: the auth check failed, so the request was refused',
+    );
+    expect(text).not.toContain('10.0.0.9');
+    const refused = await officialClient(url, { 'x-explode': '1' });
+    await expect(refused.sendMessage(send('hi'))).rejects.toThrow();
+    const client = await officialClient(url, { 'x-tenant': 'acme' });
+    expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('tenant answer');
+  });
+
+  it('API keys: X-API-Key accepted, a wrong one refused, advertised on the card', async () => {
+    const model = scripted([{ text: 'keyed' }], { onExhausted: 'repeat_last' });
+    const url = await serve(
+      new A2AServer({ agent: new Agent({ name: 'helper', model }), card, auth: { apiKeys: ['k-1'] } }),
+    );
+    const served = await (await fetch(`${url}/.well-known/agent-card.json`)).json();
+    expect(Object.keys(served.securitySchemes)).toEqual(['apiKey']);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'GetTask', params: { id: 'x' } });
+    expect((await rpc(`${url}/`, body, { 'x-api-key': 'k-2' })).status).toBe(401);
+    const client = await officialClient(url, { 'x-api-key': 'k-1' });
+    expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('keyed');
+  });
+
   it('bad input gets protocol-correct errors and the server keeps serving', async () => {
     const model = scripted([{ text: 'still here' }], { onExhausted: 'repeat_last' });
     const url = await serve(

@@ -135,6 +135,46 @@ describe('MCPServer with the official MCP client (behaviour 57)', () => {
     expect(r.structuredContent).toEqual({ sum: 2 });
   });
 
+  it('an auth function accepts, refuses (401) and, when it throws, refuses with a clear 401, never a 500', async () => {
+    const seen: string[] = [];
+    const url = await serve(
+      new MCPServer({
+        name: 'calc',
+        version: '1.0.0',
+        tools: [add],
+        auth: async (req) => {
+          seen.push(new URL(req.url).pathname);
+          if (req.headers.get('x-explode')) throw new Error('introspection service down at 10.0.0.7');
+          return req.headers.get('x-tenant-token') === 'tenant-42';
+        },
+      }),
+    );
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    const none = await rpc(url, list);
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.message).toMatch(/missing or invalid credentials/);
+    expect((await rpc(url, list, { 'x-tenant-token': 'tenant-41' })).status).toBe(401);
+    const threw = await rpc(url, list, { 'x-tenant-token': 'tenant-42', 'x-explode': '1' });
+    expect(threw.status).toBe(401);
+    const body = await threw.text();
+    expect(JSON.parse(body).error.message).toBe(
+      'Unauthorized: the auth check failed, so the request was refused',
+    );
+    expect(body).not.toContain('10.0.0.7');
+    await expect(connect(url, { 'x-explode': '1' })).rejects.toThrow();
+
+    const client = await connect(url, { 'x-tenant-token': 'tenant-42' });
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['add']);
+    const r = await client.callTool({ name: 'add', arguments: { a: 2, b: 2 } });
+    expect(r.structuredContent).toEqual({ sum: 4 });
+    expect(seen.every((p) => p === '/mcp')).toBe(true);
+    // With an auth function, listen() accepts a non-loopback host (this one refuses everyone).
+    const closed = new MCPServer({ name: 'calc', version: '1.0.0', tools: [add], auth: () => false });
+    const l = await closed.listen({ host: '0.0.0.0' });
+    listeners.push(l);
+    expect(l.host).toBe('0.0.0.0');
+  });
+
   it('answers malformed JSON-RPC with JSON-RPC errors and keeps serving', async () => {
     const url = await serve(new MCPServer({ name: 'calc', version: '1.0.0', tools: [add] }));
     const parse = await rpc(url, '{"jsonrpc": "2.0", "id": 1, "method": ');
