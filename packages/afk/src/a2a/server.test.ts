@@ -11,9 +11,11 @@ import { Agent } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { scripted } from '../llms/index.js';
 import type { NodeListener } from '../mcp/node-http.js';
+import { InMemoryStore } from '../memory/index.js';
 import { tool } from '../tools/index.js';
 import { message, partsData, taskText, textPart } from './parts.js';
 import { A2AServer } from './server.js';
+import { runIdOfTask } from './task-view.js';
 
 const listeners: NodeListener[] = [];
 afterEach(async () => {
@@ -142,6 +144,68 @@ describe('A2AServer with the official A2A client (behaviour 59)', () => {
     );
     expect(rejected.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(taskText(rejected)).toContain('not today');
+    expect(ran).toBe(1);
+  });
+
+  it('a second server over the same store answers GetTask for old tasks and continues an input-required one', async () => {
+    let ran = 0;
+    const wire = tool({
+      name: 'wire',
+      description: 'Send money',
+      args: z.object({ amount: z.number() }),
+      needsApproval: true,
+      run: ({ amount }) => `sent ${amount} (#${++ran})`,
+    });
+    const model = scripted((req) => {
+      const last = req.messages.at(-1);
+      if (last?.role === 'tool') return { text: `Result: ${last.content}` };
+      if (last?.role === 'user' && last.content === 'hello') return { text: 'Hi there.' };
+      return { toolCalls: [{ name: 'wire', args: { amount: 5 } }] };
+    });
+    const agent = new Agent({ name: 'bank', model, tools: [wire] });
+    const store = new InMemoryStore();
+    const config = { interactionMode: 'external' as const };
+    const first = new A2AServer({ agent, runner: new Runner({ store, config }), card });
+    const l1 = await first.listen();
+    const c1 = await officialClient(l1.url);
+    const done = asTask(await c1.sendMessage(send('hello')));
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const paused = asTask(await c1.sendMessage(send('pay 5')));
+    const pausedToo = asTask(await c1.sendMessage(send('pay 5 again')));
+    expect(paused.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    expect(await store.getRun(runIdOfTask(paused.id))).toMatchObject({ status: 'interrupted' });
+    await l1.close();
+
+    // A new server (new runner, new SDK task store) over the same AFK store.
+    const runner2 = new Runner({ store, config });
+    const url2 = await serve(new A2AServer({ agent, runner: runner2, card }));
+    const c2 = await officialClient(url2);
+    const old = await c2.getTask({ tenant: '', id: done.id });
+    expect(old.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(old.contextId).toBe(done.contextId);
+    expect(taskText(old)).toBe('Hi there.');
+    expect(old.history[0]?.parts[0]?.content).toEqual({ $case: 'text', value: 'hello' });
+    const oldPaused = await c2.getTask({ tenant: '', id: paused.id });
+    expect(oldPaused.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const [info] = partsData(oldPaused.status?.message?.parts) as Array<{
+      approvals: Array<{ toolName: string }>;
+    }>;
+    expect(info?.approvals[0]?.toolName).toBe('wire');
+    await expect(c2.getTask({ tenant: '', id: 'never-existed' })).rejects.toThrow();
+    expect(ran).toBe(0);
+
+    const continued = asTask(
+      await c2.sendMessage(send('approve', { taskId: paused.id, contextId: paused.contextId })),
+    );
+    expect(continued.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(taskText(continued)).toBe('Result: sent 5 (#1)');
+    expect(ran).toBe(1);
+    expect((await store.getRun(runIdOfTask(paused.id)))?.status).toBe('completed');
+
+    // Cancelling the other paused task from the new server cancels its run.
+    const cancelled = await c2.cancelTask({ tenant: '', id: pausedToo.id, metadata: {} });
+    expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect((await store.getRun(runIdOfTask(pausedToo.id)))?.status).toBe('cancelled');
     expect(ran).toBe(1);
   });
 
