@@ -165,7 +165,7 @@ export function applyCors(req: Request, res: Response, opts: HttpGuardOptions): 
   headers.set('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
   headers.set(
     'access-control-allow-headers',
-    'authorization, content-type, x-api-key, mcp-session-id, mcp-protocol-version, last-event-id, accept',
+    'authorization, content-type, x-api-key, mcp-session-id, mcp-protocol-version, last-event-id, accept, a2a-version, a2a-extensions',
   );
   headers.set('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version');
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
