@@ -209,6 +209,27 @@ describe('A2AServer with the official A2A client (behaviour 59)', () => {
     expect(ran).toBe(1);
   });
 
+  it('concurrent conversations stay apart: each context sees only its own history', async () => {
+    // Answers with the first user message of the conversation it was given.
+    const model = scripted((req) => {
+      const first = req.messages.find((m) => m.role === 'user')?.content as string;
+      return { text: `you said first: ${first}` };
+    });
+    const url = await serve(new A2AServer({ agent: new Agent({ name: 'memo', model }), card }));
+    const [c1, c2] = await Promise.all([officialClient(url), officialClient(url)]);
+    const [t1, t2] = await Promise.all([
+      c1.sendMessage(send('I am one')).then(asTask),
+      c2.sendMessage(send('I am two')).then(asTask),
+    ]);
+    expect(t1.contextId).not.toBe(t2.contextId);
+    const [n1, n2] = await Promise.all([
+      c1.sendMessage(send('who?', { contextId: t1.contextId })).then(asTask),
+      c2.sendMessage(send('who?', { contextId: t2.contextId })).then(asTask),
+    ]);
+    expect(taskText(n1)).toBe('you said first: I am one');
+    expect(taskText(n2)).toBe('you said first: I am two');
+  });
+
   it('cancelling a task cancels its AFK run', async () => {
     let calling!: () => void;
     const callingSeen = new Promise<void>((r) => {

@@ -237,6 +237,81 @@ describe('MCPServer with the official MCP client (behaviour 57)', () => {
     expect((await client.listTools()).tools).toHaveLength(1);
   }, 90_000);
 
+  it('CORS is off unless configured; configured origins get preflights and headers', async () => {
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    const preflight = (url: string, origin: string) =>
+      fetch(url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+    const plain = await serve(new MCPServer({ name: 'calc', version: '1.0.0', tools: [add] }));
+    const refusedPreflight = await preflight(plain, 'https://app.example');
+    expect(refusedPreflight.status).toBe(403);
+    expect(refusedPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    const noOrigin = await rpc(plain, list);
+    expect(noOrigin.status).toBe(200);
+    expect([...noOrigin.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    await noOrigin.text();
+
+    const withCors = await serve(
+      new MCPServer({
+        name: 'calc',
+        version: '1.0.0',
+        tools: [add],
+        cors: { origins: ['https://app.example'] },
+      }),
+    );
+    const ok = await preflight(withCors, 'https://app.example');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(ok.headers.get('vary')).toBe('Origin');
+    const call = await rpc(withCors, list, { origin: 'https://app.example' });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(call.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
+    await call.text();
+    const other = await rpc(withCors, list, { origin: 'https://other.example' });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('nothing leaks between concurrent clients: each gets its own answer and progress', async () => {
+    const counter = tool({
+      name: 'count',
+      description: 'Counts',
+      args: z.object({ who: z.string() }),
+      run: ({ who }) => who,
+    });
+    // Calls `count` once for A and three times for B, then answers with the caller's message.
+    const model = scripted((req) => {
+      const user = req.messages.find((m) => m.role === 'user')?.content as string;
+      const calls = req.messages.filter((m) => m.role === 'tool').length;
+      const want = user === 'A' ? 1 : 3;
+      if (calls < want) return { toolCalls: [{ name: 'count', args: { who: user } }] };
+      return { text: `answer for ${user}` };
+    });
+    const agent = new Agent({ name: 'counter', model, tools: [counter] });
+    const url = await serve(new MCPServer({ name: 'agents', version: '1.0.0', agent }));
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    const progress: Record<string, string[]> = { A: [], B: [] };
+    const ask = (c: Client, who: 'A' | 'B') =>
+      c.callTool({ name: 'counter', arguments: { message: who } }, undefined, {
+        onprogress: (p) => progress[who]!.push(p.message ?? ''),
+      });
+    const [ra, rb] = await Promise.all([ask(a, 'A'), ask(b, 'B')]);
+    expect(ra.content).toEqual([{ type: 'text', text: 'answer for A' }]);
+    expect(rb.content).toEqual([{ type: 'text', text: 'answer for B' }]);
+    expect(progress.A!.filter((m) => m === 'calling count')).toHaveLength(1);
+    expect(progress.B!.filter((m) => m === 'calling count')).toHaveLength(3);
+    const threads = new Set([ra, rb].map((r) => (r.structuredContent as { threadId: string }).threadId));
+    expect(threads.size).toBe(2);
+  });
+
   it('serves without auth only to loopback hosts (DNS rebinding) and refuses a public listen', async () => {
     const server = new MCPServer({ name: 'calc', version: '1.0.0', tools: [add] });
     const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
