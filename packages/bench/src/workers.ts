@@ -7,7 +7,7 @@
  *
  * Registered in `index.ts` as the optional suite `workers` (`runWorkersBench()`).
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fmt } from './stats.js';
 import { type SuiteContext, type SuiteResult, type Table, target } from './suite.js';
 import { type PgServer, type RedisHandle, startPg, startRedisServer } from './workers/servers.js';
@@ -92,6 +92,7 @@ async function orSkip<T>(p: Promise<T | { skipped: string }>): Promise<T | strin
 export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
   const plan = ctx.quick ? QUICK : FULL;
   const notes: string[] = [];
+  const loadBefore = loadavg()[0]!;
   const tables: Table[] = [];
   const pg = await orSkip<PgServer>(startPg());
   const redis = await orSkip<RedisHandle>(startRedisServer());
@@ -144,6 +145,11 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
     if (typeof redis !== 'string') await redis.stop();
     if (typeof pg !== 'string') await pg.stop();
   }
+  const loadAfter = loadavg()[0]!;
+  notes.push(
+    `Machine load (1-minute load average) ${fmt(loadBefore, 1)} before and ${fmt(loadAfter, 1)} after this suite ` +
+      `on ${cpus().length} hardware threads: other work on the machine shares the cores.`,
+  );
   const one = latency.find((c) => c.workers === 1)?.medianTasksPerSecond;
   const four = latency.find((c) => c.workers === 4)?.medianTasksPerSecond;
   return {
@@ -163,6 +169,7 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
     data: {
       plan,
       cpuThreads: cpus().length,
+      loadAverage: { before: loadBefore, after: loadAfter },
       throughput: { [`latency${LATENCY_MS}ms`]: latency, zeroLatency: zero },
       stepOverhead: steps ?? null,
     },
