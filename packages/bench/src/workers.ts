@@ -25,10 +25,23 @@ interface Plan {
   latencyTasks: number;
   zeroTasks: number;
   reps: number;
+  maxRepMs: number;
   steps: StepPlan;
 }
-const FULL: Plan = { latencyTasks: 60, zeroTasks: 240, reps: 3, steps: { steps: 50, warmups: 2, reps: 7 } };
-const QUICK: Plan = { latencyTasks: 24, zeroTasks: 80, reps: 1, steps: { steps: 25, warmups: 1, reps: 2 } };
+const FULL: Plan = {
+  latencyTasks: 48,
+  zeroTasks: 160,
+  reps: 3,
+  maxRepMs: 60_000,
+  steps: { steps: 50, warmups: 2, reps: 7 },
+};
+const QUICK: Plan = {
+  latencyTasks: 24,
+  zeroTasks: 60,
+  reps: 1,
+  maxRepMs: 30_000,
+  steps: { steps: 25, warmups: 1, reps: 2 },
+};
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${fmt((100 * part) / whole, 0)} %` : '—');
 
@@ -50,7 +63,7 @@ function throughputTable(cells: ThroughputCell[], latency: number): Table {
       'store calls/task',
     ],
     rows: cells.map((c) => [
-      String(c.workers),
+      `${c.workers}${c.partial ? ' (cut short)' : ''}`,
       fmt(c.medianTasksPerSecond, 1),
       base ? `${fmt(c.medianTasksPerSecond / base, 2)}×` : '—',
       fmt(c.coresUsed, 2),
@@ -96,8 +109,10 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
   const tables: Table[] = [];
   const pg = await orSkip<PgServer>(startPg());
   const redis = await orSkip<RedisHandle>(startRedisServer());
-  const latency: ThroughputCell[] = [];
-  const zero: ThroughputCell[] = [];
+  const latencyCells: Array<ThroughputCell | undefined> = [];
+  const zeroCells: Array<ThroughputCell | undefined> = [];
+  const measured = (cells: Array<ThroughputCell | undefined>) =>
+    cells.filter((c): c is ThroughputCell => c !== undefined);
   let steps: Awaited<ReturnType<typeof measureStepOverhead>> | undefined;
   try {
     if (typeof pg === 'string' || typeof redis === 'string') {
@@ -106,8 +121,8 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
       ctx.log(`  worker throughput skipped (${why})`);
     } else {
       for (const [ms, tasks, into] of [
-        [LATENCY_MS, plan.latencyTasks, latency],
-        [0, plan.zeroTasks, zero],
+        [LATENCY_MS, plan.latencyTasks, latencyCells],
+        [0, plan.zeroTasks, zeroCells],
       ] as const) {
         for (const workers of WORKERS) {
           ctx.log(`  ${ms} ms model, ${workers} worker process(es), ${tasks} tasks × ${plan.reps}`);
@@ -119,12 +134,21 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
               workers,
               tasks,
               reps: plan.reps,
+              maxRepMs: plan.maxRepMs,
               log: ctx.log,
+            }).catch((e: unknown) => {
+              notes.push(
+                `Throughput ${ms} ms × ${workers} workers failed: ${e instanceof Error ? e.message : String(e)}`,
+              );
+              return undefined;
             }),
           );
         }
       }
-      tables.push(throughputTable(latency, LATENCY_MS), throughputTable(zero, 0));
+      tables.push(
+        throughputTable(measured(latencyCells), LATENCY_MS),
+        throughputTable(measured(zeroCells), 0),
+      );
       notes.push(
         `Throughput: each worker process runs one task at a time; ${cpus().length} hardware threads shared with ` +
           'PostgreSQL, redis-server and the bench itself. "cores used" = CPU time of the workers, PostgreSQL ' +
@@ -134,9 +158,14 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
       );
     }
     ctx.log('  per-step overhead by store');
-    steps = await measureStepOverhead(typeof pg === 'string' ? undefined : pg, plan.steps, ctx.log);
-    tables.push(stepTable(steps.cells, plan.steps));
-    for (const m of steps.missing) notes.push(`${STORE_LABEL[m.id]} skipped (${m.why})`);
+    steps = await measureStepOverhead(typeof pg === 'string' ? undefined : pg, plan.steps, ctx.log).catch(
+      (e: unknown) => {
+        notes.push(`Per-step overhead failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      },
+    );
+    if (steps) tables.push(stepTable(steps.cells, plan.steps));
+    for (const m of steps?.missing ?? []) notes.push(`${STORE_LABEL[m.id]} skipped (${m.why})`);
     notes.push(
       'Per-step overhead runs in this Node process; DexieStore uses fake-indexeddb here (the Dexie code path on an ' +
         'in-memory IndexedDB), the dexie-chromium suite measures it on Chromium’s IndexedDB.',
@@ -150,6 +179,8 @@ export async function runWorkersBench(ctx: SuiteContext): Promise<SuiteResult> {
     `Machine load (1-minute load average) ${fmt(loadBefore, 1)} before and ${fmt(loadAfter, 1)} after this suite ` +
       `on ${cpus().length} hardware threads: other work on the machine shares the cores.`,
   );
+  const latency = measured(latencyCells);
+  const zero = measured(zeroCells);
   const one = latency.find((c) => c.workers === 1)?.medianTasksPerSecond;
   const four = latency.find((c) => c.workers === 4)?.medianTasksPerSecond;
   return {
