@@ -105,7 +105,7 @@ export async function measureThroughput(opts: {
   const queue = new TaskQueue({ backend: bullmqQueue({ connection: opts.redis.connection, name }) });
   const events = new QueueEvents(name, { connection: opts.redis.connection });
   try {
-    await Promise.all([events.waitUntilReady(), ...children.map((c) => next(c, 'ready', 120_000))]);
+    await Promise.all([events.waitUntilReady(), ...children.map((c) => next(c, 'ready', 240_000))]);
     const reps: Array<{ tps: number; wallMs: number; cpuMs: number | null; figures: WorkerFigures[] }> = [];
     let partial = false;
     // rep -1 warms up (BullMQ loads and connects at the first start, the JIT): not recorded.
