@@ -284,7 +284,12 @@ export class DurableWriter {
     }
   }
 
-  /** Writes `batch`, retrying transient refusals; throws the first refusal (the root cause). */
+  /**
+   * Writes `batch`, retrying transient refusals; throws the first refusal (the root cause). A
+   * refused write whose batch the store holds anyway (it committed, the answer was lost) counts
+   * as committed: a replayed batch never doubles the log (the store refuses seqs it has) and
+   * never fails a run that is in fact durable.
+   */
   private async writeWithRetry(batch: StoreBatch): Promise<void> {
     let first: unknown;
     for (let attempt = 1; ; attempt++) {
@@ -293,10 +298,35 @@ export class DurableWriter {
         return;
       } catch (e) {
         first ??= e;
-        if (attempt >= WRITE_ATTEMPTS || (isAfkError(e) && PERMANENT.has(e.code))) throw first;
+        if (isAfkError(e) && PERMANENT.has(e.code)) throw first;
+        if (await this.holds(batch)) return;
+        if (attempt >= WRITE_ATTEMPTS) throw first;
         const delay = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]!;
         await new Promise((r) => setTimeout(r, delay));
       }
+    }
+  }
+
+  /**
+   * Whether the store holds this batch's events (same seqs, types and times: this writer's; a
+   * batch is atomic, so the rest of it committed too). False when it cannot tell.
+   */
+  private async holds(batch: StoreBatch): Promise<boolean> {
+    const events = batch.events;
+    if (!events?.length) return false;
+    try {
+      const stored = await this.rt.store.readEvents(this.runId, {
+        fromSeq: events[0]!.seq,
+        toSeq: events[events.length - 1]!.seq,
+      });
+      return (
+        stored.length === events.length &&
+        stored.every(
+          (s, i) => s.seq === events[i]!.seq && s.type === events[i]!.type && s.ts === events[i]!.ts,
+        )
+      );
+    } catch {
+      return false;
     }
   }
 
