@@ -219,5 +219,5 @@ describe('overlapped writes under crashes', () => {
         await expectGapFree(store.inner, first.runId);
       }
     }
-  });
+  }, 60_000);
 });

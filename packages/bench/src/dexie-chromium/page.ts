@@ -20,6 +20,11 @@ export interface StepPlan {
   modelLatencyMs: number;
   /** Also serialise every batch to count the JSON bytes written (slower: not for timing runs). */
   countBytes: boolean;
+  /**
+   * The no-op tool's declared effects (default `pure`). A `side_effect` call's journal entry and
+   * result are written strictly (never overlapped), so this shows what that guarantee costs.
+   */
+  toolEffects?: 'pure' | 'side_effect';
   /** Ask the browser for its storage usage before and after the measured run. */
   estimate: boolean;
 }
@@ -133,12 +138,12 @@ const noop = tool({
 });
 
 /** The no-op tool, timing each of its runs (start and end stamps), for the overhead figure. */
-function timedNoop(spans: Array<[number, number]>) {
+function timedNoop(spans: Array<[number, number]>, effects: 'pure' | 'side_effect' = 'pure') {
   return tool({
     name: 'noop',
     description: 'Does nothing',
     args: z.object({}),
-    effects: 'pure',
+    effects,
     run: async () => {
       const t0 = performance.now();
       const out = 'ok';
@@ -252,7 +257,7 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
     const agent = new Agent({
       name: 'bench',
       model,
-      tools: [timedNoop(toolSpans)],
+      tools: [timedNoop(toolSpans, plan.toolEffects)],
       failSafe: limits(plan.steps),
     });
     const runner = new Runner({ store });
