@@ -450,8 +450,9 @@ function writeNote(b: WriteBreakdown, s: SizeFigures): string {
   const sequential = m['raw IDB, read + awaited requests (default)'] ?? Number.NaN;
   const validation = m['validation only (RunEventSchema per event)'] ?? Number.NaN;
   return (
-    `Each step makes ${fmt(s.writesPerStep, 0)} durable writes (the model response with the journal before the tool runs; ` +
-    `the tool result before the next model call). One DexieStore.write costs ${fmt(store, 2)} ms; a raw IndexedDB ` +
+    `Each step makes ${fmt(s.writesPerStep, 0)} durable writes (the model response with the journal; the tool result with the next step's opening). ` +
+    "With a zero-latency model the loop waits for each right away; with a slower one a pure step's writes commit while the tool body and the next model call run (see the 20 ms table). " +
+    `One DexieStore.write costs ${fmt(store, 2)} ms; a raw IndexedDB ` +
     `transaction with the same rows, all requests issued at once, ${fmt(floor, 2)} ms (the commit floor here), and ` +
     `${fmt(sequential, 2)} ms when, like the store, it first reads the last seq and then awaits each request in turn. ` +
     `Zod validation of the events is ${fmt(validation, 3)} ms. ` +

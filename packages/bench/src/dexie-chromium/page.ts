@@ -33,7 +33,7 @@ export interface StepFigures {
   plan: StepPlan;
   /** ms of each step: from one model call to the next (tool gate, tool, journal, flushes). */
   stepMs: number[];
-  /** ms spent awaiting `store.write` inside each step. */
+  /** ms the store spent on the writes each step started (counted up to the step's end). */
   writeMs: number[];
   /** ms of each step the runner adds: step time minus the model call's and the tool's own time. */
   overheadMs: number[];
@@ -287,10 +287,12 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
       stepMs.push(to - from);
       const [t0, t1] = toolSpans[i]!;
       overheadMs.push(to - from - (model.ends[i]! - from) - (t1 - t0));
+      // A write belongs to the step it starts in (one flushed behind may commit in the next);
+      // its time is counted up to the step's end.
       let w = 0;
       for (const s of log.spans) {
-        if (s.start >= from && s.end <= to) {
-          w += s.end - s.start;
+        if (s.start >= from && s.start < to) {
+          w += Math.min(s.end, to) - s.start;
           stepBytes += s.bytes;
           stepEvents += s.events;
           writes++;
