@@ -67,8 +67,8 @@ export class DurableWriter {
   private release: (() => void) | undefined;
   /** Batches cut and not yet committed, in seq order (the first is being written). */
   private uncommitted: Cut[] = [];
-  /** A trailing write's failure, thrown by the next `settle()`. */
-  private failure: AfkStorageError | undefined;
+  /** A trailing write's failure (or the lease lost after it), thrown by the next `settle()`. */
+  private failure: { error: unknown } | undefined;
   private lease: RunLease | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -133,8 +133,8 @@ export class DurableWriter {
       this.chain = this.chain
         .then(() => gate)
         .then(() => this.writeCut(cut))
-        .catch((e: unknown) => {
-          this.failure ??= e as AfkStorageError;
+        .catch((error: unknown) => {
+          this.failure ??= { error };
         });
       return Promise.resolve();
     }
@@ -164,7 +164,7 @@ export class DurableWriter {
     const f = this.failure;
     if (f) {
       this.failure = undefined;
-      throw f;
+      throw f.error;
     }
   }
 
@@ -256,6 +256,11 @@ export class DurableWriter {
   private async writeCut(cut: Cut): Promise<void> {
     // An earlier write failed: this batch's events went back to the pending ones with it.
     if (cut.dropped) return;
+    if (this.failure) {
+      // The write before committed but the lease was lost after it: write nothing more.
+      this.restoreUncommitted();
+      return;
+    }
     try {
       await this.writeWithRetry(cut.batch);
     } catch (e) {
