@@ -1,39 +1,78 @@
-import { ApprovalInbox } from './components/ApprovalInbox';
-import { Playground } from './components/Playground';
-import { RunDetail } from './components/RunDetail';
-import { RunList } from './components/RunList';
-import { SettingsForm } from './components/SettingsForm';
-import { store } from './runtime';
-import { useSelection } from './state/selection';
-import { useStoreQuery } from './state/use-store-query';
+import { BridgeStatus } from './bridge/BridgeStatus';
+import { DEVTOOLS_DB } from './runtime';
+import { type Route, useRoute, type ViewName } from './state/route';
+import { ApprovalsView } from './views/ApprovalsView';
+import { CompareView } from './views/CompareView';
+import { EvalsView } from './views/EvalsView';
+import { PlaygroundView } from './views/PlaygroundView';
+import { RunPage } from './views/RunPage';
+import { RunsView } from './views/RunsView';
+import { SettingsView } from './views/SettingsView';
 
-async function listRootRuns() {
-  const runs = await store.listRuns({ limit: 50 });
-  return runs.filter((r) => r.parentRunId === undefined).sort((a, b) => b.startedAt - a.startedAt);
+const TABS: ReadonlyArray<{ view: ViewName; label: string; route: Route }> = [
+  { view: 'runs', label: 'Runs', route: { view: 'runs', params: {} } },
+  { view: 'approvals', label: 'Approvals', route: { view: 'approvals', params: {} } },
+  { view: 'evals', label: 'Evals', route: { view: 'evals', params: {} } },
+  { view: 'playground', label: 'Playground', route: { view: 'playground' } },
+  { view: 'settings', label: 'Settings', route: { view: 'settings' } },
+];
+
+/** The tab a route belongs to (a run and a comparison live under Runs). */
+function tabOf(route: Route): ViewName {
+  return route.view === 'run' || route.view === 'compare' ? 'runs' : route.view;
+}
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'playground':
+      return <PlaygroundView />;
+    case 'runs':
+      return <RunsView />;
+    case 'run':
+      return <RunPage runId={route.runId} spanId={route.spanId} />;
+    case 'compare':
+      return <CompareView runIdA={route.runIdA} runIdB={route.runIdB} />;
+    case 'approvals':
+      return <ApprovalsView />;
+    case 'evals':
+      return <EvalsView />;
+    case 'settings':
+      return <SettingsView />;
+  }
 }
 
 export function App() {
-  const runs = useStoreQuery('runs', 'all', listRootRuns);
-  const selectedRunId = useSelection((s) => s.selectedRunId);
-  const currentRunId = selectedRunId ?? runs?.[0]?.runId;
-
+  const route = useRoute((s) => s.route);
+  const navigate = useRoute((s) => s.navigate);
+  const tab = tabOf(route);
   return (
     <div className="app">
-      <header>
+      <header className="topbar">
         <h1>AFK devtools</h1>
-        <span className="hint">runs, approvals and a playground, on this origin's IndexedDB</span>
+        <nav aria-label="Views">
+          {TABS.map((t) => (
+            <a
+              key={t.view}
+              href={`#/${t.view}`}
+              data-testid={`tab-${t.view}`}
+              aria-current={tab === t.view ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(t.route);
+              }}
+            >
+              {t.label}
+            </a>
+          ))}
+        </nav>
       </header>
-      <main className="columns">
-        <div className="column">
-          <Playground />
-          <SettingsForm />
-        </div>
-        <div className="column">
-          <ApprovalInbox />
-          <RunDetail runId={currentRunId} />
-          <RunList runs={runs} currentRunId={currentRunId} />
-        </div>
+      <main>
+        <View route={route} />
       </main>
+      <footer className="statusbar">
+        <span className="status-item">store: IndexedDB “{DEVTOOLS_DB}”</span>
+        <BridgeStatus />
+      </footer>
     </div>
   );
 }
