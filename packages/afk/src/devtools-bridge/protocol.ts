@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
 import { RunEventSchema } from '../events/run-event.js';
 import { RunRecordSchema, ThreadRecordSchema } from '../memory/rows.js';
+import type { BridgeBatch } from './shape.js';
 
 /**
  * The wire format between Node processes, the `afk devtools` server and the pages it serves.
@@ -70,7 +71,14 @@ export const BridgeStreamBatchSchema = z.object({
   receivedAt: z.number(),
   batch: BridgeBatchSchema,
 });
-export type BridgeStreamBatch = z.output<typeof BridgeStreamBatchSchema>;
+/** A parsed `batch` event (the schema checks every record; zod's inferred type is looser). */
+export interface BridgeStreamBatch {
+  v: typeof BRIDGE_PROTOCOL_VERSION;
+  id: number;
+  source: BridgeSource;
+  receivedAt: number;
+  batch: BridgeBatch;
+}
 
 /** A connected source as the server lists it. */
 export const BridgeSourceInfoSchema = BridgeSourceSchema.extend({
@@ -91,7 +99,7 @@ export type BridgeSourcesEvent = z.infer<typeof BridgeSourcesEventSchema>;
 export const BridgeHelloEventSchema = z.object({
   v: z.literal(BRIDGE_PROTOCOL_VERSION),
   server: z.string().max(ID_MAX),
-  /** The id of the newest batch the server holds (replayed batches come before `hello`). */
+  /** The id of the newest batch when the page connected (replayed batches follow `hello`). */
   lastId: z.number().int().min(-1),
 });
 export type BridgeHelloEvent = z.infer<typeof BridgeHelloEventSchema>;

@@ -11,6 +11,11 @@ export {
 // (and Dexie) for apps that only use InMemoryStore (`sideEffects: false`).
 export { DexieStore, type DexieStoreOptions, DexieStoreOptionsSchema } from './dexie-store.js';
 export { InMemoryStore } from './in-memory.js';
+export type {
+  ChannelRejection,
+  ChannelRejectionKind,
+  ChannelRejectionReport,
+} from './store-channel.js';
 export {
   EvalReportRecordSchema,
   LeaseRowSchema,

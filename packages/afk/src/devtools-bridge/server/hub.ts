@@ -59,7 +59,7 @@ export class BridgeHub {
         id: this.nextId++,
         source: msg.source,
         receivedAt: now,
-        batch,
+        batch: batch as BridgeStreamBatch["batch"],
       };
       this.publish(event.id, frame('batch', event, event.id));
     }
