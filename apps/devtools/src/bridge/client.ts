@@ -26,7 +26,8 @@ export function bridgeAvailable(doc: Document = document): boolean {
 }
 
 function parse<T>(schema: z.ZodType, raw: string): { ok: true; value: T } | { ok: false; error: string } {
-  if (raw.length > MAX_EVENT_CHARS) return { ok: false, error: `an event of ${raw.length} chars (over the limit)` };
+  if (raw.length > MAX_EVENT_CHARS)
+    return { ok: false, error: `an event of ${raw.length} chars (over the limit)` };
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -36,7 +37,10 @@ function parse<T>(schema: z.ZodType, raw: string): { ok: true; value: T } | { ok
   const r = schema.safeParse(data);
   if (r.success) return { ok: true, value: r.data as T };
   const i = r.error.issues[0];
-  return { ok: false, error: `an invalid event (${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'schema'})` };
+  return {
+    ok: false,
+    error: `an invalid event (${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'schema'})`,
+  };
 }
 
 /**
@@ -75,10 +79,13 @@ export function startBridge(store: DexieStore): () => void {
         for (const e of msg.batch.events ?? []) runIds.add(e.runId);
         useBridgeStore.getState().tagRuns(runIds, msg.source.label);
         if (r.rejected.length) {
-          for (const x of r.rejected) useBridgeStore.getState().count('rejected', `${msg.source.label}: ${x.message}`);
+          for (const x of r.rejected)
+            useBridgeStore.getState().count('rejected', `${msg.source.label}: ${x.message}`);
         } else useBridgeStore.getState().count('received');
       } catch (e) {
-        useBridgeStore.getState().count('rejected', `${msg.source.label}: ${e instanceof Error ? e.message : String(e)}`);
+        useBridgeStore
+          .getState()
+          .count('rejected', `${msg.source.label}: ${e instanceof Error ? e.message : String(e)}`);
       }
       lastId = msg.id;
     });

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAfkError } from '../errors/index.js';
 import { isLoopbackHost } from '../devtools-bridge/server/guard.js';
 import { startDevtoolsServer } from '../devtools-bridge/server/server.js';
+import { isAfkError } from '../errors/index.js';
 import { DEVTOOLS_OPTIONS, type DevtoolsFlags, parseCommand } from './args.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIO } from './session.js';
@@ -16,11 +16,19 @@ import { DEVTOOLS_USAGE } from './usage.js';
  * (`dist/devtools-app`, put there by the root `npm run build`), or a workspace checkout's
  * `apps/devtools/dist`. Returns the first that holds an `index.html`, and every place looked at.
  */
-export function findAppDir(flag: string | undefined, env: string | undefined): { dir?: string; tried: string[] } {
-  const candidates = flag !== undefined ? [resolve(flag)] : env ? [resolve(env)] : [
-    fileURLToPath(new URL('../devtools-app/', import.meta.url)),
-    fileURLToPath(new URL('../../../../apps/devtools/dist/', import.meta.url)),
-  ];
+export function findAppDir(
+  flag: string | undefined,
+  env: string | undefined,
+): { dir?: string; tried: string[] } {
+  const candidates =
+    flag !== undefined
+      ? [resolve(flag)]
+      : env
+        ? [resolve(env)]
+        : [
+            fileURLToPath(new URL('../devtools-app/', import.meta.url)),
+            fileURLToPath(new URL('../../../../apps/devtools/dist/', import.meta.url)),
+          ];
   for (const dir of candidates) if (existsSync(resolve(dir, 'index.html'))) return { dir, tried: candidates };
   return { tried: candidates };
 }
@@ -28,7 +36,8 @@ export function findAppDir(flag: string | undefined, env: string | undefined): {
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return 4400;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65_535) throw new CliError(EXIT.usage, `--port must be 0..65535, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || n > 65_535)
+    throw new CliError(EXIT.usage, `--port must be 0..65535, got '${raw}'`);
   return n;
 }
 
@@ -51,7 +60,10 @@ export async function devtoolsCommand(args: string[], io: CliIO, version: string
     return EXIT.ok;
   }
   if (positionals.length)
-    throw new CliError(EXIT.usage, `afk devtools takes no arguments (got '${positionals[0]}'; see \`afk devtools --help\`)`);
+    throw new CliError(
+      EXIT.usage,
+      `afk devtools takes no arguments (got '${positionals[0]}'; see \`afk devtools --help\`)`,
+    );
   const port = parsePort(values.port);
   const host = values.host ?? '127.0.0.1';
   const token = values.token ?? io.env.AFK_DEVTOOLS_TOKEN;
@@ -72,7 +84,10 @@ export async function devtoolsCommand(args: string[], io: CliIO, version: string
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'EADDRINUSE')
-      throw new CliError(EXIT.unsupported, `port ${port} on ${host} is in use; pick another with --port (0: any free port)`);
+      throw new CliError(
+        EXIT.unsupported,
+        `port ${port} on ${host} is in use; pick another with --port (0: any free port)`,
+      );
     if (isAfkError(e)) throw new CliError(EXIT.usage, e.message);
     throw e;
   }
@@ -80,7 +95,7 @@ export async function devtoolsCommand(args: string[], io: CliIO, version: string
   io.stdout.write(
     `afk devtools: ${pageUrl}\n` +
       `  app: ${app.dir}\n` +
-      `  bridge: in Node, devtoolsBridge({ url: '${server.url}'${token ? ", token: process.env.AFK_DEVTOOLS_TOKEN" : ''} }) from 'afk/devtools-bridge'\n` +
+      `  bridge: in Node, devtoolsBridge({ url: '${server.url}'${token ? ', token: process.env.AFK_DEVTOOLS_TOKEN' : ''} }) from 'afk/devtools-bridge'\n` +
       `  ${isLoopbackHost(host) ? 'loopback only' : `listening on ${host}: every request needs the token`}; Ctrl-C stops\n`,
   );
   if (values.open) openBrowser(pageUrl);

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
 import { shapeRecord } from '../debugger/payload.js';
+import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
 import type { RunEvent } from '../events/run-event.js';
 import { durationMs } from '../internal/duration.js';
 import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 import type { MemoryStore, StoreBatch } from '../memory/types.js';
 import { BridgedStore } from './bridged-store.js';
-import { type BridgeBatch, toBridgeBatch } from './shape.js';
 import {
   BRIDGE_PATHS,
   BRIDGE_PROTOCOL_VERSION,
   type BridgeIngestMessageInput,
   type BridgeSource,
 } from './protocol.js';
+import { type BridgeBatch, toBridgeBatch } from './shape.js';
 
 /** Validates `DevtoolsBridgeOptions`; `devtoolsBridge` reports every issue at once. */
 export const DevtoolsBridgeOptionsSchema = z.object({
@@ -27,7 +27,9 @@ export const DevtoolsBridgeOptionsSchema = z.object({
   timeoutMs: durationMs('positive').default(5_000),
   retryMs: durationMs('positive').default(500),
   maxRetryMs: durationMs('positive').default(10_000),
-  onError: z.custom<(error: AfkError) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+  onError: z
+    .custom<(error: AfkError) => void>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
   fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
 });
 
@@ -158,7 +160,11 @@ export class DevtoolsBridge {
       }
       this.schedule(this.o.flushMs);
     } catch (e) {
-      this.report(new AfkError('bridge_error', `devtools bridge: a batch could not be prepared: ${String(e)}`, { cause: e }));
+      this.report(
+        new AfkError('bridge_error', `devtools bridge: a batch could not be prepared: ${String(e)}`, {
+          cause: e,
+        }),
+      );
     }
   }
 
@@ -231,16 +237,32 @@ export class DevtoolsBridge {
       if (res.ok) outcome = 'ok';
       else if (res.status === 400 || res.status === 413 || res.status === 422) {
         outcome = 'refused';
-        this.report(new AfkError('bridge_refused', `devtools bridge: the app refused ${take.length} batch(es) (HTTP ${res.status}): ${errorText(text)}`));
+        this.report(
+          new AfkError(
+            'bridge_refused',
+            `devtools bridge: the app refused ${take.length} batch(es) (HTTP ${res.status}): ${errorText(text)}`,
+          ),
+        );
       } else {
         outcome = 'retry';
         const code = res.status === 401 || res.status === 403 ? 'bridge_refused' : 'bridge_unreachable';
-        this.report(new AfkError(code, `devtools bridge: ${this.endpoint} answered HTTP ${res.status}: ${errorText(text)}`));
+        this.report(
+          new AfkError(
+            code,
+            `devtools bridge: ${this.endpoint} answered HTTP ${res.status}: ${errorText(text)}`,
+          ),
+        );
       }
     } catch (e) {
       outcome = 'retry';
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-      this.report(new AfkError('bridge_unreachable', `devtools bridge: ${this.endpoint} is unreachable (${cause}); buffering (${this.queue.length} batches)`, { cause: e }));
+      this.report(
+        new AfkError(
+          'bridge_unreachable',
+          `devtools bridge: ${this.endpoint} is unreachable (${cause}); buffering (${this.queue.length} batches)`,
+          { cause: e },
+        ),
+      );
     }
     if (outcome === 'retry') {
       this.counters.errors++;

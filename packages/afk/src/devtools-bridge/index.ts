@@ -10,7 +10,7 @@ export {
   type DevtoolsBridgeStats,
   devtoolsBridge,
 } from './bridge.js';
-export { type BridgeApplyResult, type BridgeRejection, applyBridgeBatch } from './ingest.js';
+export { applyBridgeBatch, type BridgeApplyResult, type BridgeRejection } from './ingest.js';
 export {
   BRIDGE_META_NAME,
   BRIDGE_PATHS,

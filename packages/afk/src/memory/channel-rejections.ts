@@ -17,7 +17,9 @@ export class ChannelRejectionLog {
     this.last = r;
     if (!this.warned.has(r.kind)) {
       this.warned.add(r.kind);
-      console.warn(`afk: ignored a ${r.kind} message on ${r.channel} (${r.message}); further ones are counted, not logged`);
+      console.warn(
+        `afk: ignored a ${r.kind} message on ${r.channel} (${r.message}); further ones are counted, not logged`,
+      );
     }
     for (const l of [...this.listeners]) {
       try {

@@ -12,6 +12,7 @@ import type { RunEvent } from '../events/run-event.js';
 import { durationMs } from '../internal/duration.js';
 import { batchChanges, checkRecords, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
+import { ChannelRejectionLog } from './channel-rejections.js';
 import { DexieConnection } from './dexie-connection.js';
 import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
 import * as q from './dexie-queries.js';
@@ -27,7 +28,6 @@ import {
 } from './dexie-writes.js';
 import { EvalReportRecordSchema } from './rows.js';
 import { toStorageError } from './storage-errors.js';
-import { ChannelRejectionLog } from './channel-rejections.js';
 import { type ChannelRejection, type ChannelRejectionReport, StoreChannel } from './store-channel.js';
 import type {
   ApprovalFilter,

@@ -11,11 +11,6 @@ export {
 // (and Dexie) for apps that only use InMemoryStore (`sideEffects: false`).
 export { DexieStore, type DexieStoreOptions, DexieStoreOptionsSchema } from './dexie-store.js';
 export { InMemoryStore } from './in-memory.js';
-export type {
-  ChannelRejection,
-  ChannelRejectionKind,
-  ChannelRejectionReport,
-} from './store-channel.js';
 export {
   EvalReportRecordSchema,
   LeaseRowSchema,
@@ -24,6 +19,11 @@ export {
   StoreChangeSchema,
   ThreadRecordSchema,
 } from './rows.js';
+export type {
+  ChannelRejection,
+  ChannelRejectionKind,
+  ChannelRejectionReport,
+} from './store-channel.js';
 export type {
   ApprovalFilter,
   EvalReportRecord,

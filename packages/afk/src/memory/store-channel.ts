@@ -60,7 +60,10 @@ function hasPrototypeKey(v: unknown): boolean {
 }
 
 /** Sorts a refused message into a rejection kind. */
-export function classifyChannelMessage(data: unknown, issues: ReadonlyArray<z.core.$ZodIssue>): ChannelRejectionKind {
+export function classifyChannelMessage(
+  data: unknown,
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+): ChannelRejectionKind {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return 'not_an_object';
   if (hasPrototypeKey(data)) return 'prototype_key';
   if ((data as { v?: unknown }).v !== 1) return 'unknown_version';

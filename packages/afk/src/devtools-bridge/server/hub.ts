@@ -45,7 +45,12 @@ export class BridgeHub {
   }
 
   /** Takes one validated ingest message; returns the ids given to its batches (none for a repeat). */
-  ingest(msg: BridgeIngestMessage): { accepted: number; duplicate: boolean; firstId?: number; lastId?: number } {
+  ingest(msg: BridgeIngestMessage): {
+    accepted: number;
+    duplicate: boolean;
+    firstId?: number;
+    lastId?: number;
+  } {
     const now = Date.now();
     const known = this.sources.get(msg.source.id);
     if (known && msg.seq <= known.seq) {
@@ -59,7 +64,7 @@ export class BridgeHub {
         id: this.nextId++,
         source: msg.source,
         receivedAt: now,
-        batch: batch as BridgeStreamBatch["batch"],
+        batch: batch as BridgeStreamBatch['batch'],
       };
       this.publish(event.id, frame('batch', event, event.id));
     }
@@ -83,7 +88,9 @@ export class BridgeHub {
   /** Registers a page's event stream: `hello`, the replay after `lastEventId`, the sources. */
   connect(res: ServerResponse, lastEventId: number): void {
     res.write(`retry: 1000\n\n`);
-    res.write(frame('hello', { v: BRIDGE_PROTOCOL_VERSION, server: this.serverName, lastId: this.nextId - 1 }));
+    res.write(
+      frame('hello', { v: BRIDGE_PROTOCOL_VERSION, server: this.serverName, lastId: this.nextId - 1 }),
+    );
     for (const s of this.replay) if (s.id > lastEventId) res.write(s.frame);
     res.write(frame('sources', this.sourcesEvent()));
     this.clients.add(res);

@@ -21,11 +21,27 @@ export const DevtoolsServerOptionsSchema = z.object({
   token: z.string().min(8, 'a token needs at least 8 characters').max(1_000).optional(),
   /** The built devtools app; without it only the bridge endpoints answer. */
   appDir: z.string().optional(),
-  maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
   replayBatches: z.number().int().nonnegative().default(10_000),
-  replayBytes: z.number().int().positive().default(64 * 1024 * 1024),
-  clientBacklogBytes: z.number().int().positive().default(32 * 1024 * 1024),
-  sourceIdleMs: z.number().int().positive().default(10 * 60_000),
+  replayBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  clientBacklogBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
+  sourceIdleMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
   keepAliveMs: z.number().int().positive().default(15_000),
   version: z.string().default('unknown'),
 });
@@ -218,7 +234,11 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
 
 function allow(req: IncomingMessage, methods: string[]): void {
   if (!methods.includes(req.method ?? 'GET'))
-    throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here (${methods.join(', ')})`);
+    throw new HttpError(
+      405,
+      'method_not_allowed',
+      `${req.method} is not allowed here (${methods.join(', ')})`,
+    );
 }
 
 function json(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {

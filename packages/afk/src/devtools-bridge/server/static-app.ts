@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { BRIDGE_META_NAME } from '../protocol.js';
 
 const TYPES: Record<string, string> = {
@@ -35,7 +35,7 @@ export class StaticApp {
   private readonly html = new Map<string, Buffer>();
 
   constructor(dir: string) {
-    this.root = normalize(dir);
+    this.root = resolve(dir);
   }
 
   async serve(pathname: string, res: ServerResponse, head: boolean): Promise<void> {
@@ -71,7 +71,9 @@ export class StaticApp {
     if (cached) return cached;
     const src = readFileSync(file, 'utf8');
     const meta = `<meta name="${BRIDGE_META_NAME}" content="/__afk/bridge">`;
-    const out = Buffer.from(src.includes('</head>') ? src.replace('</head>', `  ${meta}\n  </head>`) : meta + src);
+    const out = Buffer.from(
+      src.includes('</head>') ? src.replace('</head>', `  ${meta}\n  </head>`) : meta + src,
+    );
     this.html.set(file, out);
     return out;
   }

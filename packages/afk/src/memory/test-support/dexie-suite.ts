@@ -430,8 +430,16 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         const polluted = JSON.parse('{"v":1,"source":"x","changes":[],"__proto__":{"admin":true}}');
         evil.postMessage(polluted);
         evil.postMessage({ v: 1, source: 'x'.repeat(1_000), changes: [] });
-        evil.postMessage({ v: 1, source: 'x', changes: Array.from({ length: 10_001 }, () => ({ runId: 'r', lastSeq: 1, kind: 'events' })) });
-        evil.postMessage({ v: 1, source: 'x', changes: [{ runId: 'r'.repeat(5_000), lastSeq: 1, kind: 'events' }] });
+        evil.postMessage({
+          v: 1,
+          source: 'x',
+          changes: Array.from({ length: 10_001 }, () => ({ runId: 'r', lastSeq: 1, kind: 'events' })),
+        });
+        evil.postMessage({
+          v: 1,
+          source: 'x',
+          changes: [{ runId: 'r'.repeat(5_000), lastSeq: 1, kind: 'events' }],
+        });
         evil.postMessage(polluted);
         evil.postMessage({ v: 1, source: 'x', changes: [{ runId: 'ok', lastSeq: 0, kind: 'run' }] });
         expect(await valid).toEqual({ runId: 'ok', lastSeq: 0, kind: 'run' });
