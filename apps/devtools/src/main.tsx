@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startBridge } from './bridge/client';
 import { runner, store } from './runtime';
+// Before the first render: the remembered theme is on <html> before anything paints.
+import './state/theme';
 import '@afk/react/styles.css';
 import './styles.css';
 
