@@ -29,6 +29,7 @@ test('a Node script streaming through the bridge appears live', async ({ page })
     const row = page.getByTestId('run-row').filter({ hasText: 'node-calculator' });
     await expect(row).toHaveCount(1);
     await expect(row).toContainText('running');
+    await expect(row.getByTestId('run-source')).toHaveText('⇄ e2e node script');
     await row.click();
     await expect(page.getByTestId('run-state')).toHaveText('running');
     await expect(page.locator('[data-testid="span-row"][data-span-kind="tool"]')).toHaveCount(1);
