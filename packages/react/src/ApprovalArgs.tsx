@@ -199,7 +199,7 @@ export function issuesByField(issues: readonly ApprovalEditIssue[]): Map<string,
   for (const i of issues) {
     const k = i.path[0] ?? '';
     const msg = i.path.length > 1 ? `${i.path.slice(1).join('.')}: ${i.message}` : i.message;
-    out.set(k, out.has(k) ? `${out.get(k)} ${msg}` : msg);
+    if (!out.has(k)) out.set(k, msg); // the first problem per field is enough to fix it
   }
   return out;
 }

@@ -168,8 +168,13 @@ export function ApprovalCard({
           {crash ? `Did ${a.toolName} happen?` : a.toolName}
         </h3>
         <span className="afk-muted">{a.agentPath}</span>
-        <a className="afk-mono" href={runHref(a.rootRunId)} data-testid="approval-run-link">
-          run {a.rootRunId.slice(0, 12)}
+        <a
+          className="afk-mono"
+          href={runHref(a.rootRunId)}
+          data-testid="approval-run-link"
+          title={`Open run ${a.rootRunId}`}
+        >
+          {a.rootRunId.slice(0, 12)}…
         </a>
         <time
           className="afk-muted"
@@ -199,23 +204,30 @@ export function ApprovalCard({
           {a.reason}
         </p>
       )}
-      <ApprovalArgs
-        idPrefix={idPrefix}
-        fields={fields}
-        mode={mode}
-        onMode={switchMode}
-        texts={texts}
-        onText={(name, t) => setTexts((prev) => ({ ...prev, [name]: t }))}
-        json={json}
-        onJson={setJson}
-        fieldErrors={fieldErrors}
-        rootErrors={rootErrors}
-        edited={editedFields}
-        readOnly={!canEdit}
-        firstFieldRef={(el) => {
-          firstField.current = el;
-        }}
-      />
+      {pending ? (
+        <ApprovalArgs
+          idPrefix={idPrefix}
+          fields={fields}
+          mode={mode}
+          onMode={switchMode}
+          texts={texts}
+          onText={(name, t) => setTexts((prev) => ({ ...prev, [name]: t }))}
+          json={json}
+          onJson={setJson}
+          fieldErrors={fieldErrors}
+          rootErrors={rootErrors}
+          edited={editedFields}
+          readOnly={!canEdit}
+          firstFieldRef={(el) => {
+            firstField.current = el;
+          }}
+        />
+      ) : (
+        <details className="afk-approval-args-compact" data-testid="approval-args">
+          <summary className="afk-muted afk-small">Arguments</summary>
+          <pre className="afk-mono">{JSON.stringify(a.args, null, 2)}</pre>
+        </details>
+      )}
       {pending ? (
         <PendingActions
           approval={a}
@@ -394,10 +406,18 @@ function describeDecision(d: ApprovalDecision | undefined): string {
     case 'reject':
       return d.reason ? `rejected: ${d.reason}` : 'rejected';
     case 'edit':
-      return `approved with edited args ${JSON.stringify(d.args)}`;
+      return 'approved with edits';
     case 'respond':
       return `responded ${JSON.stringify(d.value)}`;
   }
+}
+
+/** "to: a → b, copies: 1 → 2" for the fields an edit changed. */
+function editedSummary(before: JSONValue, after: JSONValue): string {
+  const b = asObject(before);
+  const x = asObject(after);
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(x)])].filter((k) => !sameJSON(b[k], x[k]));
+  return keys.map((k) => `${k}: ${JSON.stringify(b[k])} → ${JSON.stringify(x[k])}`).join(', ') || 'no change';
 }
 
 /** The approval span of a decided request, from the run's timeline (to link to it). */
@@ -427,6 +447,9 @@ function DecisionSummary({
   return (
     <p className="afk-approval-decision" data-testid="approval-decision">
       <span>{describeDecision(a.decision)}</span>
+      {a.decision?.kind === 'edit' && (
+        <span className="afk-mono afk-small"> ({editedSummary(a.args, a.decision.args)})</span>
+      )}
       {a.decidedAt !== undefined && (
         <time
           className="afk-muted"

@@ -10,9 +10,9 @@ import './styles.css';
 /**
  * Screenshots of the inbox for looking at (not assertions of pixels): run with
  * `VITE_AFK_SCREENS=1 npx vitest run --project browser packages/react/src/ApprovalInbox.screens.browser.test.tsx`;
- * images go to /tmp/screens-approvals/.
+ * images go to packages/react/src/__screenshots__/inbox/ (git-ignored).
  */
-const SCREENS = Boolean(import.meta.env.VITE_AFK_SCREENS);
+const SCREENS = Boolean((import.meta as { env?: Record<string, string | undefined> }).env?.VITE_AFK_SCREENS);
 
 describe.skipIf(!SCREENS)('ApprovalInbox screenshots', () => {
   for (const theme of ['light', 'dark'] as const) {
@@ -20,14 +20,14 @@ describe.skipIf(!SCREENS)('ApprovalInbox screenshots', () => {
       document.documentElement.dataset.theme = theme;
       document.body.style.cssText =
         'margin:0;background:var(--afk-bg);color:var(--afk-fg);font:13px system-ui';
-      await page.viewport(1000, 900);
+      await page.viewport(1000, 1500);
       const container = document.createElement('div');
       container.style.cssText = 'padding:16px;max-width:960px';
       document.body.append(container);
       const shot = async (name: string) => {
         await new Promise((r) => setTimeout(r, 100));
         await page.screenshot({
-          path: `/tmp/screens-approvals/inbox-${name}-${theme}.png`,
+          path: `__screenshots__/inbox/${name}-${theme}.png`,
           element: container,
         });
       };
