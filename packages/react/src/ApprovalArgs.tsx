@@ -31,7 +31,7 @@ export function ApprovalArgs(p: ApprovalArgsProps) {
         {p.fields !== undefined && (
           <button
             type="button"
-            className="afk-linkish"
+            className="afk-btn afk-btn-ghost afk-approval-toggle"
             data-testid="json-toggle"
             aria-pressed={p.mode === 'json'}
             onClick={() => p.onMode(p.mode === 'json' ? 'form' : 'json')}
@@ -58,7 +58,7 @@ export function ApprovalArgs(p: ApprovalArgsProps) {
         </div>
       ) : (
         <textarea
-          className="afk-approval-json"
+          className="afk-input afk-approval-json"
           data-testid="args-json"
           aria-label="Arguments as JSON"
           spellCheck={false}
@@ -102,6 +102,7 @@ function Field(props: {
         <input
           {...common}
           type="checkbox"
+          className="afk-check"
           ref={inputRef}
           disabled={readOnly}
           checked={text === 'true'}
@@ -133,7 +134,7 @@ function Field(props: {
         <textarea
           {...common}
           ref={inputRef}
-          className={f.kind === 'json' ? 'afk-mono' : undefined}
+          className={f.kind === 'json' ? 'afk-input afk-mono' : 'afk-input'}
           spellCheck={f.kind !== 'json'}
           readOnly={readOnly}
           rows={Math.min(8, Math.max(2, text.split('\n').length))}
@@ -196,9 +197,15 @@ export function textsFor(fields: FormField[] | undefined, args: JSONValue): Reco
 /** Issues as "message" strings, by first path segment ('' for the root). */
 export function issuesByField(issues: readonly ApprovalEditIssue[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const i of issues) {
+  // A format problem ("not an email") says more than the pattern that encodes it.
+  const ordered = [...issues].sort(
+    (a, b) => Number(/format/.test(b.message)) - Number(/format/.test(a.message)),
+  );
+  for (const i of ordered) {
     const k = i.path[0] ?? '';
-    const msg = i.path.length > 1 ? `${i.path.slice(1).join('.')}: ${i.message}` : i.message;
+    const format = i.message.match(/does not match format "([^"]+)"/)?.[1];
+    const text = format ? `Not a valid ${format.replace(/-/g, ' ')}.` : i.message;
+    const msg = i.path.length > 1 ? `${i.path.slice(1).join('.')}: ${text}` : text;
     if (!out.has(k)) out.set(k, msg); // the first problem per field is enough to fix it
   }
   return out;

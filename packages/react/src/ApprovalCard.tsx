@@ -27,6 +27,15 @@ export interface ApprovalCardProps {
   handle?: Ref<ApprovalCardHandle>;
 }
 
+const BADGE: Record<ApprovalRequest['status'], string> = {
+  pending: 'afk-badge-paused',
+  approved: 'afk-badge-ok',
+  edited: 'afk-badge-ok',
+  responded: 'afk-badge-ok',
+  rejected: 'afk-badge-error',
+  expired: 'afk-badge-error',
+};
+
 /** A crash-recovery question ("did this happen?"), not an ordinary request. */
 export function isCrashQuestion(a: ApprovalRequest): boolean {
   return a.kind === 'approval' && a.allowedDecisions.includes('respond');
@@ -183,7 +192,7 @@ export function ApprovalCard({
         >
           {relativeTime(a.createdAt, now)}
         </time>
-        <span className={`afk-approval-status afk-apr-status-${a.status}`} data-testid="approval-status">
+        <span className={`afk-badge afk-approval-status ${BADGE[a.status]}`} data-testid="approval-status">
           {a.status}
         </span>
       </header>
@@ -193,6 +202,11 @@ export function ApprovalCard({
         </p>
       )}
       {crash && <CrashNote approval={a} />}
+      {!a.ruleId && !a.reason && !crash && a.kind === 'approval' && (
+        <p className="afk-approval-rule afk-small" data-testid="approval-rule">
+          rule: the tool's <span className="afk-mono">needsApproval</span>
+        </p>
+      )}
       {(a.ruleId || a.reason) && (
         <p className="afk-approval-rule afk-small" data-testid="approval-rule">
           {a.ruleId && (
@@ -309,7 +323,7 @@ function PendingActions(p: PendingActionsProps) {
         <span className="afk-split">
           <button
             type="button"
-            className="afk-primary"
+            className="afk-btn afk-btn-primary"
             data-testid="approve-button"
             disabled={p.busy}
             onClick={p.onApprove}
@@ -319,6 +333,7 @@ function PendingActions(p: PendingActionsProps) {
           {!p.crash && p.approval.kind === 'approval' && (
             <button
               type="button"
+              className="afk-btn"
               data-testid="approve-always-button"
               disabled={p.busy}
               onClick={p.onAlways}
@@ -333,14 +348,19 @@ function PendingActions(p: PendingActionsProps) {
         <>
           <button
             type="button"
-            className="afk-primary"
+            className="afk-btn afk-btn-primary"
             data-testid="approve-edited-button"
             disabled={p.busy || !p.valid}
             onClick={p.onApprove}
           >
             Approve with edits
           </button>
-          <button type="button" className="afk-linkish" data-testid="reset-edits" onClick={p.onReset}>
+          <button
+            type="button"
+            className="afk-btn afk-btn-ghost"
+            data-testid="reset-edits"
+            onClick={p.onReset}
+          >
             Reset
           </button>
         </>
@@ -354,13 +374,19 @@ function PendingActions(p: PendingActionsProps) {
       >
         <input
           ref={p.rejectRef}
+          className="afk-input"
           data-testid="reject-reason"
           aria-label={`Reason for rejecting ${tool}`}
           placeholder={p.crash ? 'Why skip it? (optional)' : 'Reason (optional)'}
           value={p.reason}
           onChange={(e) => p.onReason(e.target.value)}
         />
-        <button type="submit" className="afk-danger" data-testid="reject-button" disabled={p.busy}>
+        <button
+          type="submit"
+          className="afk-btn afk-btn-danger"
+          data-testid="reject-button"
+          disabled={p.busy}
+        >
           {p.crash ? 'Skip it' : 'Reject'}
         </button>
       </form>
@@ -373,6 +399,7 @@ function PendingActions(p: PendingActionsProps) {
           }}
         >
           <input
+            className="afk-input"
             data-testid="respond-input"
             aria-label={p.crash ? 'Its result, if it happened' : 'Your answer'}
             placeholder={
@@ -381,7 +408,12 @@ function PendingActions(p: PendingActionsProps) {
             value={p.answer}
             onChange={(e) => p.onAnswer(e.target.value)}
           />
-          <button type="submit" data-testid="respond-button" disabled={p.busy || p.answer.trim() === ''}>
+          <button
+            type="submit"
+            className="afk-btn"
+            data-testid="respond-button"
+            disabled={p.busy || p.answer.trim() === ''}
+          >
             {p.crash ? 'It happened' : 'Respond'}
           </button>
         </form>

@@ -178,9 +178,14 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
   useEffect(() => {
     const target: Document | HTMLElement | null = shortcuts === 'document' ? document : rootRef.current;
     if (!target) return;
+    let gAt = 0;
     const onKey = (ev: Event) => {
       const e = ev as KeyboardEvent;
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
+      // `g a` (go to approvals) and friends are the app's chords, not an approve.
+      const chord = performance.now() - gAt < 1000;
+      gAt = e.key === 'g' ? performance.now() : 0;
+      if (chord) return;
       const list = visibleRef.current;
       const i = list.findIndex((a) => a.id === selectedId);
       const current = i >= 0 ? list[i] : undefined;
@@ -239,7 +244,10 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
               onClick={() => setTab(t.id)}
             >
               {t.label}{' '}
-              <span className="afk-count" data-testid={`approvals-count-${t.id}`}>
+              <span
+                className={`afk-count${t.id === 'pending' && counts.pending > 0 ? ' is-alert' : ''}`}
+                data-testid={`approvals-count-${t.id}`}
+              >
                 {counts[t.id]}
               </span>
             </button>
@@ -251,6 +259,7 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
         >
           <input
             type="checkbox"
+            className="afk-check"
             data-testid="only-this-thread"
             checked={onlyThread}
             disabled={!selected && !onlyThread}
@@ -277,7 +286,9 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
       ) : visible.length === 0 ? (
         <p className="afk-empty" data-testid="approvals-empty">
           {tab === 'pending'
-            ? 'Nothing waits for a decision. Runs that need a human pause here — try the “Send needs approval” agent in the Playground.'
+            ? filter
+              ? 'Nothing here waits for a decision.'
+              : 'Nothing waits for a decision. Runs that need a human pause here — try the “Send needs approval” agent in the Playground.'
             : tab === 'decided'
               ? 'No decisions yet.'
               : 'No expired requests.'}
@@ -300,8 +311,10 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
         </div>
       )}
       <p className="afk-keys-help afk-muted afk-small">
-        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> approve (<kbd>Enter</kbd> confirms) · <kbd>r</kbd>{' '}
-        reject · <kbd>e</kbd> edit · <kbd>Esc</kbd> cancel
+        <kbd className="afk-kbd">j</kbd>/<kbd className="afk-kbd">k</kbd> move ·{' '}
+        <kbd className="afk-kbd">a</kbd> approve (<kbd className="afk-kbd">Enter</kbd> confirms) ·{' '}
+        <kbd className="afk-kbd">r</kbd> reject · <kbd className="afk-kbd">e</kbd> edit ·{' '}
+        <kbd className="afk-kbd">Esc</kbd> cancel
       </p>
     </section>
   );

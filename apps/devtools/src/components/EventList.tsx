@@ -1,4 +1,4 @@
-import type { StreamRow } from '../state/playground';
+import { type StreamRow, usePlayground } from '../state/playground';
 import { summariseEvent } from './event-summary';
 
 /** The live stream of the playground's run in this page, one row per event, resumes marked. */
@@ -25,5 +25,18 @@ export function EventList({ rows }: { rows: readonly StreamRow[] }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** The playground's stream panel: its run's events in this tab, start and resumes. */
+export function StreamPanel() {
+  const rows = usePlayground((s) => s.rows);
+  return (
+    <section className="panel" aria-labelledby="stream-title">
+      <h2 id="stream-title">
+        Stream events <span className="hint">({rows.length})</span>
+      </h2>
+      <EventList rows={rows} />
+    </section>
   );
 }

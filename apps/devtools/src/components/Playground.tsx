@@ -5,19 +5,16 @@ import { runner } from '../runtime';
 import { hostRun, unhost } from '../state/hosted-runs';
 import { usePlayground } from '../state/playground';
 import { describeModel, useSettings } from '../state/settings';
-import { EventList } from './EventList';
 import './playground.css';
 
 /**
- * Runs the picked example agent with `runStream` and lists its stream events as they arrive. The
- * run itself (state, final text, timeline) is read back from the store by the run panel. On the
+ * Runs the picked example agent with `runStream` (its events go to the stream panel). The run itself (state, final text, timeline) is read back from the store by the run panel. On the
  * scripted model (the default) every example is deterministic and offline.
  */
 export function Playground() {
   const settings = useSettings((s) => s.settings);
   const exampleId = usePlayground((s) => s.exampleId);
   const setExample = usePlayground((s) => s.setExample);
-  const rows = usePlayground((s) => s.rows);
   const streaming = usePlayground((s) => s.streaming);
   const error = usePlayground((s) => s.error);
   const drive = usePlayground((s) => s.drive);
@@ -79,10 +76,6 @@ export function Playground() {
           {error}
         </p>
       )}
-      <h3>
-        Stream events <span className="hint">({rows.length})</span>
-      </h3>
-      <EventList rows={rows} />
     </section>
   );
 }

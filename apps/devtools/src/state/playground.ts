@@ -80,10 +80,8 @@ export const usePlayground = create<PlaygroundState>()((set, get) => ({
         if (get().runId !== handle.runId) continue; // another run took the playground over
         set((s) => ({ rows: [...s.rows, { key: `${p}:${ev.seq}`, part: p, ev }] }));
       }
-      const result = await handle.result;
-      if (get().runId === handle.runId && result.error)
-        set({ error: `${result.error.code}: ${result.error.message}` });
-      return result;
+      // A run that ends with an error shows it on the run panel; here only what broke the stream.
+      return await handle.result;
     } catch (err) {
       if (get().runId === handle.runId) set({ error: errorMessage(err) });
       return undefined;

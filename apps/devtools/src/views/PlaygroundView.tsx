@@ -1,5 +1,7 @@
-import { useState } from 'react';
+import { useApprovals } from '@afk/react';
+import { useMemo, useState } from 'react';
 import { ApprovalInbox } from '../components/ApprovalInbox';
+import { StreamPanel } from '../components/EventList';
 import { Playground } from '../components/Playground';
 import { SettingsForm } from '../components/SettingsForm';
 import { usePlayground } from '../state/playground';
@@ -17,19 +19,26 @@ export function PlaygroundView() {
     <div className="columns">
       <div className="column">
         <Playground />
-        <section className="panel" aria-labelledby="pg-approvals-title">
-          <h2 id="pg-approvals-title">Approvals of this run</h2>
-          {runId ? (
-            <ApprovalInbox filter={{ runId }} />
-          ) : (
-            <p className="hint">Approvals of the playground's run appear here.</p>
-          )}
-        </section>
+        {runId && <RunApprovals runId={runId} />}
+        <StreamPanel />
         <SettingsForm />
       </div>
       <div className="column">
         <RunDetail runId={runId} selectedSpanId={spanId} onSelectSpan={setSpanId} />
       </div>
     </div>
+  );
+}
+
+/** The approvals of the playground's run, above its stream; absent while it has none. */
+function RunApprovals({ runId }: { runId: string }) {
+  const filter = useMemo(() => ({ runId }), [runId]);
+  const { approvals } = useApprovals(filter);
+  if (approvals.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="pg-approvals-title" data-testid="playground-approvals">
+      <h2 id="pg-approvals-title">Approvals of this run</h2>
+      <ApprovalInbox filter={filter} />
+    </section>
   );
 }

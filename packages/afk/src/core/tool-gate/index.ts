@@ -194,7 +194,9 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
       const ok = await runTool(exec, s.call, s.target.tool, s.args);
       if (!ok) {
         outcome.toolFailures.push(s.call.name);
-        outcome.toolError ??= exec.state.toolExecutions.findLast((r) => r.toolCallId === s.call.id)?.error;
+        outcome.toolError ??= exec.state.toolExecutions
+          .findLast((r) => r.toolCallId === s.call.id)
+          ?.error?.replace(/^tool '[^']*' failed: /, '');
       }
     }
   });
