@@ -58,6 +58,7 @@ test('a pending approval survives a reload (it lives in IndexedDB) and can be ap
 });
 
 test("a second tab approves and the first tab's run resumes", async ({ page, context }) => {
+  test.setTimeout(60_000); // two pages
   // Tab 1 started the run and hosts it while it waits.
   await runUntilApproval(page);
 
