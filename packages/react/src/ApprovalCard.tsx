@@ -1,4 +1,5 @@
-import { type ApprovalDecision, type ApprovalRequest, validateApprovalEdit } from 'afk/core';
+import type { ApprovalDecision, ApprovalRequest } from 'afk/core';
+import { validateApprovalEdit } from 'afk/core/approval-edit';
 import { Debugger, type Span } from 'afk/debugger';
 import { type Ref, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { ApprovalArgs, issuesByField, textsFor } from './ApprovalArgs.js';
