@@ -7,6 +7,7 @@ import { EvalsView } from './views/EvalsView';
 import { PlaygroundView } from './views/PlaygroundView';
 import { RunPage } from './views/RunPage';
 import { RunsView } from './views/RunsView';
+import { ImportDrop } from './views/run/ImportDrop';
 import { SettingsView } from './views/SettingsView';
 
 const TABS: ReadonlyArray<{ view: ViewName; label: string; route: Route }> = [
@@ -73,6 +74,7 @@ export function App() {
         <span className="status-item">store: IndexedDB “{DEVTOOLS_DB}”</span>
         <BridgeStatus />
       </footer>
+      <ImportDrop />
     </div>
   );
 }
