@@ -21,24 +21,37 @@ export interface TimelineOverviewProps {
 export function TimelineOverview({ timeline, totalMs, window: win, onWindow }: TimelineOverviewProps) {
   const density = useMemo(() => busy(timeline, totalMs), [timeline, totalMs]);
   const ref = useRef<HTMLDivElement>(null);
-  const [drag, setDrag] = useState<{ from: number; to: number }>();
+  const [drag, setDragState] = useState<{ from: number; to: number }>();
+  // The handlers read the ref: a pointerup can arrive before the render of the last move.
+  const dragRef = useRef<{ from: number; to: number } | undefined>(undefined);
+  const setDrag = (d: { from: number; to: number } | undefined) => {
+    dragRef.current = d;
+    setDragState(d);
+  };
   const frac = (e: PointerEvent) => {
     const r = ref.current?.getBoundingClientRect();
     return r && r.width > 0 ? Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)) : 0;
   };
   const onDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return;
-    e.currentTarget.setPointerCapture?.(e.pointerId);
+    try {
+      e.currentTarget.setPointerCapture?.(e.pointerId);
+    } catch {
+      // a synthetic or already-released pointer: dragging still works inside the strip
+    }
     const f = frac(e);
     setDrag({ from: f, to: f });
   };
   const onMove = (e: PointerEvent<HTMLDivElement>) => {
-    if (drag) setDrag({ ...drag, to: frac(e) });
+    const d = dragRef.current;
+    if (d) setDrag({ ...d, to: frac(e) });
   };
-  const onUp = () => {
-    if (!drag) return;
-    const a = Math.min(drag.from, drag.to);
-    const b = Math.max(drag.from, drag.to);
+  const onUp = (e: PointerEvent<HTMLDivElement>) => {
+    const d = dragRef.current;
+    if (!d) return;
+    const to = frac(e);
+    const a = Math.min(d.from, to);
+    const b = Math.max(d.from, to);
     setDrag(undefined);
     if (b - a > 0.005) onWindow({ fromMs: a * totalMs, toMs: b * totalMs });
     else {
