@@ -46,12 +46,18 @@ test('the playground run fills the timeline live', async ({ page, context }) => 
   await expect(watcher.locator('[data-testid=span-row][data-span-kind=step]')).toHaveCount(3);
   await expect(watcher.locator('[data-testid=span-row][data-span-kind=tool]')).toHaveCount(2);
   await expect(watcher.getByTestId('run-state')).toHaveText('completed');
-  await expect(watcher.getByTestId('final-text')).toHaveText('2 + 3 = 5. I emailed the result to ada@example.com.');
+  await expect(watcher.getByTestId('final-text')).toHaveText(
+    '2 + 3 = 5. I emailed the result to ada@example.com.',
+  );
   // The playground's own view filled too, and its step chart has one bar per step.
   await expect(page.getByTestId('step-chart-tokens')).toHaveAttribute('data-steps', '3');
 });
 
-test('an export imported into a fresh profile renders the same timeline', async ({ page, browser, baseURL }) => {
+test('an export imported into a fresh profile renders the same timeline', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const runId = await runInPlayground(page, 'Add 2 and 3', 'completed');
   await page.goto(`/#/runs/${runId}`);
   await expect(page.locator('[data-testid=span-row][data-span-kind=tool]')).toHaveCount(1);

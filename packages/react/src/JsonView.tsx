@@ -127,7 +127,7 @@ function JsonBranch({
         <span className="afk-json-punct">{l}</span>
         {!open && (
           <button type="button" className="afk-json-summary" onClick={() => setOpen(true)}>
-            … {size} {r}
+            {preview(value)} <span className="afk-muted">{size}</span> {r}
           </button>
         )}
       </div>
@@ -164,4 +164,38 @@ function Primitive({ value, max }: { value: string | number | boolean | null; ma
       )}
     </span>
   );
+}
+
+/** A one-line preview of a collapsed object or array: its first primitive members. */
+function preview(value: JSONValue[] | { [key: string]: JSONValue }): string {
+  const parts: string[] = [];
+  let len = 0;
+  // Naming keys first: `{ type: "llm_completed", seq: 5, … }` says more than its run id.
+  const first = ['type', 'seq', 'name', 'role', 'id'];
+  const entries = Array.isArray(value)
+    ? value.map((v) => [undefined, v] as const)
+    : Object.entries(value).sort(([a], [b]) => rank(first, a) - rank(first, b));
+  for (const [k, v] of entries) {
+    const shown =
+      v === null || typeof v !== 'object'
+        ? typeof v === 'string'
+          ? JSON.stringify(v.length > 24 ? `${v.slice(0, 24)}…` : v)
+          : String(v)
+        : Array.isArray(v)
+          ? '[…]'
+          : '{…}';
+    const part = k === undefined ? shown : `${k}: ${shown}`;
+    len += part.length + 2;
+    if (len > 72 && parts.length) {
+      parts.push('…');
+      break;
+    }
+    parts.push(part);
+  }
+  return parts.join(', ');
+}
+
+function rank(first: string[], k: string): number {
+  const i = first.indexOf(k);
+  return i < 0 ? first.length : i;
 }

@@ -11,7 +11,13 @@ import './styles.css';
 function bigTimeline(steps: number, tools: number): Timeline {
   const t0 = 1_700_000_000_000;
   let seq = 0;
-  const span = (kind: Span['kind'], name: string, start: number, end: number, children: Span[] = []): Span => ({
+  const span = (
+    kind: Span['kind'],
+    name: string,
+    start: number,
+    end: number,
+    children: Span[] = [],
+  ): Span => ({
     id: `run_big:${kind}:${seq}`,
     kind,
     name,
@@ -92,7 +98,10 @@ describe('<RunTimeline />', () => {
     const body = container.querySelector<HTMLElement>('.afk-timeline-body') as HTMLElement;
     body.scrollTop = body.scrollHeight;
     body.dispatchEvent(new Event('scroll'));
-    await until(() => rows().some((r) => r.dataset.spanId === tl.root.children.at(-1)?.children.at(-1)?.id), 'last row');
+    await until(
+      () => rows().some((r) => r.dataset.spanId === tl.root.children.at(-1)?.children.at(-1)?.id),
+      'last row',
+    );
     expect(rows().length).toBeLessThan(80);
   });
 
@@ -114,9 +123,17 @@ describe('<RunTimeline />', () => {
     await until(() => rows().length > 0, 'rows');
     const selected = () => container.querySelector('[data-testid="selected"]')?.textContent;
     const step2 = tl.root.children[1] as Span;
-    await userEvent.click(rows().find((r) => r.dataset.spanId === step2.id)?.querySelector('.afk-span-name') as HTMLElement);
+    await userEvent.click(
+      rows()
+        .find((r) => r.dataset.spanId === step2.id)
+        ?.querySelector('.afk-span-name') as HTMLElement,
+    );
     expect(selected()).toBe(step2.id);
-    expect(rows().find((r) => r.dataset.spanId === step2.id)?.getAttribute('aria-selected')).toBe('true');
+    expect(
+      rows()
+        .find((r) => r.dataset.spanId === step2.id)
+        ?.getAttribute('aria-selected'),
+    ).toBe('true');
     await userEvent.keyboard('{ArrowDown}');
     expect(selected()).toBe(step2.children[0]?.id);
     await userEvent.keyboard('{ArrowUp}{ArrowLeft}');
@@ -127,10 +144,18 @@ describe('<RunTimeline />', () => {
     const svg = container.querySelector<SVGSVGElement>('[data-testid="step-chart-tokens"]') as SVGSVGElement;
     const box = svg.getBoundingClientRect();
     svg.dispatchEvent(
-      new MouseEvent('click', { bubbles: true, clientX: box.left + box.width * (3.5 / 5), clientY: box.top + 5 }),
+      new MouseEvent('click', {
+        bubbles: true,
+        clientX: box.left + box.width * (3.5 / 5),
+        clientY: box.top + 5,
+      }),
     );
     await until(() => selected() === tl.root.children[3]?.id, 'chart selects step 4');
-    expect(rows().find((r) => r.dataset.spanId === tl.root.children[3]?.id)?.classList.contains('is-selected')).toBe(true);
+    expect(
+      rows()
+        .find((r) => r.dataset.spanId === tl.root.children[3]?.id)
+        ?.classList.contains('is-selected'),
+    ).toBe(true);
   });
 
   it('filters by a search and zooms with the buttons, ctrl+wheel and the brush', async () => {
@@ -154,14 +179,23 @@ describe('<RunTimeline />', () => {
     await userEvent.click(container.querySelector('[data-testid="zoom-in"]') as HTMLElement);
     await userEvent.click(container.querySelector('[data-testid="zoom-in"]') as HTMLElement);
     expect(label()).not.toBe('whole run');
-    await until(() => widthOf(step1) > before * 1.5 || widthOf(step1) === 0, 'bars widen (or leave the window)');
+    await until(
+      () => widthOf(step1) > before * 1.5 || widthOf(step1) === 0,
+      'bars widen (or leave the window)',
+    );
     await userEvent.click(container.querySelector('[data-testid="zoom-reset"]') as HTMLElement);
     expect(label()).toBe('whole run');
     expect(Math.abs(widthOf(step1) - before)).toBeLessThan(1);
 
     // ctrl+wheel over the waterfall zooms around the pointer, the page itself does not scroll.
     const body = container.querySelector<HTMLElement>('.afk-timeline-body') as HTMLElement;
-    const wheel = new WheelEvent('wheel', { deltaY: -100, ctrlKey: true, bubbles: true, cancelable: true, clientX: 700 });
+    const wheel = new WheelEvent('wheel', {
+      deltaY: -100,
+      ctrlKey: true,
+      bubbles: true,
+      cancelable: true,
+      clientX: 700,
+    });
     body.dispatchEvent(wheel);
     expect(wheel.defaultPrevented).toBe(true);
     await until(() => label() !== 'whole run', 'ctrl+wheel zoomed');
@@ -170,7 +204,13 @@ describe('<RunTimeline />', () => {
     // Brush: drag across the first fifth of the overview strip.
     const brush = container.querySelector<HTMLElement>('[data-testid="timeline-brush"]') as HTMLElement;
     const b = brush.getBoundingClientRect();
-    const at = (f: number) => ({ bubbles: true, clientX: b.left + b.width * f, clientY: b.top + 4, pointerId: 1, button: 0 });
+    const at = (f: number) => ({
+      bubbles: true,
+      clientX: b.left + b.width * f,
+      clientY: b.top + 4,
+      pointerId: 1,
+      button: 0,
+    });
     brush.dispatchEvent(new PointerEvent('pointerdown', at(0)));
     brush.dispatchEvent(new PointerEvent('pointermove', at(0.2)));
     brush.dispatchEvent(new PointerEvent('pointerup', at(0.2)));
