@@ -61,6 +61,7 @@ export const suites: SuiteEntry[] = [
   { id: 'bundle', optional: false, load: async () => (await import('./bundle/suite.js')).bundleSuite },
   optional('llm-latency', 'LLM latency', 'llm-latency.ts', 'runLlmBench'),
   optional('dexie-chromium', 'Dexie store in Chromium', 'dexie-chromium.ts', 'runDexieBench'),
+  optional('run-view-chromium', 'Devtools run view in Chromium', 'run-view-chromium.ts', 'runRunViewBench'),
 ];
 
 function isSuite(v: unknown): v is Suite {

@@ -56,12 +56,12 @@ function tabsOf(span: Span, f: SpanFacts): InspectorTab[] {
 function Inspector({ span, timeline }: { span: Span; timeline: Timeline | undefined }) {
   const f = spanFacts(span);
   const tabs = tabsOf(span, f);
+  // A model call opens on what it saw; the others on their input and output (the run span's
+  // whole conversation is a fold of the entire log: one click away, not paid for on every open).
   const first: InspectorTab = f.error
     ? 'error'
-    : span.kind === 'tool' || span.kind === 'subagent' || span.kind === 'approval'
-      ? tabs.includes('io')
-        ? 'io'
-        : (tabs[0] as InspectorTab)
+    : span.kind !== 'llm' && tabs.includes('io')
+      ? 'io'
       : (tabs[0] as InspectorTab);
   const [tab, setTab] = useState<InspectorTab>(first);
   const prev = span.kind === 'llm' && timeline ? previousLlmSpan(timeline.root, span) : undefined;

@@ -71,7 +71,7 @@ export function ComparePicker({
                   <span className="compare-agent">{r.agentName}</span>
                   <span className="mono">{r.runId}</span>
                   <span className="hint">
-                    {r.forkedFrom?.runId === runId ? '⑂ fork · ' : ''}
+                    {r.forkedFrom?.runId === runId ? '⋔ fork · ' : ''}
                     {new Date(r.startedAt).toLocaleTimeString()}
                   </span>
                 </button>

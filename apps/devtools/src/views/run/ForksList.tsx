@@ -22,7 +22,7 @@ export function ForksList({ runId }: { runId: string }) {
   return (
     <section className="run-forks" aria-label="Forks of this run" data-testid="run-forks">
       <h3>
-        ⑂ {forks.length} {forks.length === 1 ? 'fork' : 'forks'}
+        ⋔ {forks.length} {forks.length === 1 ? 'fork' : 'forks'}
       </h3>
       <ul>
         {forks.map((f) => (

@@ -71,7 +71,7 @@ export function RunHeader({ run, timeline }: { run: RunRecord; timeline: Timelin
                   if (run.forkedFrom) openRun(run.forkedFrom.runId);
                 }}
               >
-                ⑂ {run.forkedFrom.runId} @ seq {run.forkedFrom.seq}
+                ⋔ {run.forkedFrom.runId} @ seq {run.forkedFrom.seq}
               </a>
             </dd>
           </div>

@@ -44,7 +44,7 @@ export function RunToolbar({ run, timeline, selected, children }: RunToolbarProp
         onClick={() => setDialog('fork')}
         data-testid="fork-button"
       >
-        ⑂ Fork from here
+        ⋔ Fork from here
       </button>
       <button
         type="button"
