@@ -1,6 +1,9 @@
-import { BridgeStatus } from './bridge/BridgeStatus';
-import { DEVTOOLS_DB } from './runtime';
-import { type Route, useRoute, type ViewName } from './state/route';
+import { useCallback, useRef, useState } from 'react';
+import { ShortcutSheet } from './chrome/ShortcutSheet';
+import { StatusBar } from './chrome/StatusBar';
+import { TopBar } from './chrome/TopBar';
+import { useShortcuts } from './chrome/use-shortcuts';
+import { type Route, useRoute } from './state/route';
 import { ApprovalsView } from './views/ApprovalsView';
 import { CompareView } from './views/CompareView';
 import { EvalsView } from './views/EvalsView';
@@ -9,19 +12,7 @@ import { RunPage } from './views/RunPage';
 import { RunsView } from './views/RunsView';
 import { ImportDrop } from './views/run/ImportDrop';
 import { SettingsView } from './views/SettingsView';
-
-const TABS: ReadonlyArray<{ view: ViewName; label: string; route: Route }> = [
-  { view: 'runs', label: 'Runs', route: { view: 'runs', params: {} } },
-  { view: 'approvals', label: 'Approvals', route: { view: 'approvals', params: {} } },
-  { view: 'evals', label: 'Evals', route: { view: 'evals', params: {} } },
-  { view: 'playground', label: 'Playground', route: { view: 'playground' } },
-  { view: 'settings', label: 'Settings', route: { view: 'settings' } },
-];
-
-/** The tab a route belongs to (a run and a comparison live under Runs). */
-function tabOf(route: Route): ViewName {
-  return route.view === 'run' || route.view === 'compare' ? 'runs' : route.view;
-}
+import './chrome/chrome.css';
 
 function View({ route }: { route: Route }) {
   switch (route.view) {
@@ -42,38 +33,32 @@ function View({ route }: { route: Route }) {
   }
 }
 
+/** The app shell: top bar (views, search, theme, settings), the current view, the status bar. */
 export function App() {
   const route = useRoute((s) => s.route);
-  const navigate = useRoute((s) => s.navigate);
-  const tab = tabOf(route);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [sheet, setSheet] = useState(false);
+  const closeSheet = useCallback(() => setSheet(false), []);
+  useShortcuts({
+    focusSearch: () => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    },
+    toggleSheet: () => setSheet((s) => !s),
+    escape: () => {
+      if (!sheet) return false;
+      setSheet(false);
+      return true;
+    },
+  });
   return (
     <div className="app">
-      <header className="topbar">
-        <h1>AFK devtools</h1>
-        <nav aria-label="Views">
-          {TABS.map((t) => (
-            <a
-              key={t.view}
-              href={`#/${t.view}`}
-              data-testid={`tab-${t.view}`}
-              aria-current={tab === t.view ? 'page' : undefined}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate(t.route);
-              }}
-            >
-              {t.label}
-            </a>
-          ))}
-        </nav>
-      </header>
-      <main>
+      <TopBar searchRef={searchRef} />
+      <main className="app-main" data-view={route.view}>
         <View route={route} />
       </main>
-      <footer className="statusbar">
-        <span className="status-item">store: IndexedDB “{DEVTOOLS_DB}”</span>
-        <BridgeStatus />
-      </footer>
+      <StatusBar />
+      {sheet && <ShortcutSheet onClose={closeSheet} />}
       <ImportDrop />
     </div>
   );

@@ -106,6 +106,8 @@ export function formatRoute(route: Route): string {
 
 interface RouteState {
   route: Route;
+  /** The route before this one (Esc on a run goes back to the filtered list it came from). */
+  previous?: Route;
   /** Goes to a route: a new history entry, or the current one replaced (filters, span selection). */
   navigate(route: Route, opts?: { replace?: boolean }): void;
 }
@@ -113,7 +115,7 @@ interface RouteState {
 const current = (): Route =>
   typeof location === 'undefined' ? { view: 'playground' } : parseRoute(location.hash);
 
-export const useRoute = create<RouteState>()((set) => ({
+export const useRoute = create<RouteState>()((set, get) => ({
   route: current(),
   navigate: (route, opts) => {
     const hash = formatRoute(route);
@@ -121,12 +123,16 @@ export const useRoute = create<RouteState>()((set) => ({
       if (opts?.replace) history.replaceState(null, '', hash);
       else history.pushState(null, '', hash);
     }
-    set({ route });
+    set(opts?.replace ? { route } : { route, previous: get().route });
   },
 }));
 
 if (typeof window !== 'undefined') {
-  const sync = () => useRoute.setState({ route: current() });
+  const sync = () => {
+    const next = current();
+    const now = useRoute.getState().route;
+    if (formatRoute(next) !== formatRoute(now)) useRoute.setState({ route: next, previous: now });
+  };
   window.addEventListener('hashchange', sync);
   window.addEventListener('popstate', sync);
 }
