@@ -175,7 +175,12 @@ export function ForkDialog({ plan, userMessage, note, onFork, onClose }: ForkDia
             <button type="button" className="afk-btn" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="afk-btn afk-btn-primary" disabled={busy} data-testid="fork-submit">
+            <button
+              type="submit"
+              className="afk-btn afk-btn-primary"
+              disabled={busy}
+              data-testid="fork-submit"
+            >
               {busy ? 'Forking…' : 'Fork'}
             </button>
           </div>
