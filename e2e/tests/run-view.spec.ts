@@ -72,7 +72,7 @@ test('an export imported into a fresh profile renders the same timeline', async 
   expect(JSON.parse(text).format).toBe('afk-run-export');
 
   // A second browser context is a fresh profile: an empty IndexedDB.
-  const fresh = await browser.newContext({ baseURL });
+  const fresh = await browser.newContext(baseURL ? { baseURL } : {});
   try {
     const other = await fresh.newPage();
     await other.goto('/#/runs');
