@@ -9,8 +9,12 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rolldownOptions: {
-      // The devtools app, plus a bare page with window hooks for the crash/resume e2e test.
-      input: { main: here('./index.html'), crash: here('./test-pages/crash.html') },
+      // The devtools app, plus bare pages with window hooks for the crash/resume and two-tab queue e2e tests.
+      input: {
+        main: here('./index.html'),
+        crash: here('./test-pages/crash.html'),
+        'queue-tabs': here('./test-pages/queue-tabs.html'),
+      },
     },
   },
   // `npm run preview` serves the build where the e2e tests expect it (e2e/playwright.config.ts).

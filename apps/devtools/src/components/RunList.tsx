@@ -1,4 +1,5 @@
 import type { RunRecord } from 'afk/memory';
+import { RunSource } from '../bridge/RunSource';
 import { openRun } from '../state/selection';
 
 /** Runs in the store, newest first; clicking one shows it in the detail panel. */
@@ -28,7 +29,7 @@ export function RunList({
                 onClick={() => openRun(run.runId)}
               >
                 <span className="mono">{run.runId.slice(0, 12)}</span> {run.agentName}{' '}
-                <span className={`badge ${run.status}`}>{run.status}</span>{' '}
+                <RunSource runId={run.runId} /> <span className={`badge ${run.status}`}>{run.status}</span>{' '}
                 <time dateTime={new Date(run.startedAt).toISOString()}>
                   {new Date(run.startedAt).toLocaleTimeString()}
                 </time>

@@ -5,6 +5,7 @@ export const MAIN_USAGE = `afk — run AFK agents from a shell
 usage:
   afk run <module> [message] [flags]     run the Agent a module exports, live
   afk resume <run-id> --store <dir>      continue a paused run (after an approval)
+  afk devtools [--port N] [--open]       the devtools app, with a bridge for Node runs
   afk help [command]                     this help, or a command's
   afk --version
 
@@ -62,4 +63,26 @@ flags:
   -h, --help             this help
 
 ${EXIT_CODES_HELP}
+`;
+
+export const DEVTOOLS_USAGE = `usage: afk devtools [flags]
+
+Serves the devtools app (runs, timelines, approvals, playground) on this machine, together with a
+bridge: Node processes that use devtoolsBridge({ url }) from 'afk/devtools-bridge' stream their
+runs into it, and every open devtools page shows them live beside the browser's own runs (the page
+writes them into its IndexedDB). Runs until Ctrl-C.
+
+flags:
+  -p, --port <n>         the port (default 4400; 0: any free port, printed at start)
+      --host <host>      the address to listen on (default 127.0.0.1, loopback only). Any other
+                         address needs --token: the server refuses to start without one
+      --token <secret>   require this token on every request (Node: devtoolsBridge({ token });
+                         the page: open the printed URL once, it keeps the token in a cookie).
+                         Also read from AFK_DEVTOOLS_TOKEN
+      --open             open the app in the default browser
+      --app <dir>        serve this built app instead of the one shipped in the package
+  -h, --help             this help
+
+exit codes: 0 stopped with Ctrl-C, 2 bad flags (or a non-loopback --host without --token),
+7 the app is not built into this package or the port is in use.
 `;

@@ -12,6 +12,7 @@ import type { RunEvent } from '../events/run-event.js';
 import { durationMs } from '../internal/duration.js';
 import { batchChanges, checkRecords, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
+import { ChannelRejectionLog } from './channel-rejections.js';
 import { DexieConnection } from './dexie-connection.js';
 import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
 import * as q from './dexie-queries.js';
@@ -27,7 +28,7 @@ import {
 } from './dexie-writes.js';
 import { EvalReportRecordSchema } from './rows.js';
 import { toStorageError } from './storage-errors.js';
-import { StoreChannel } from './store-channel.js';
+import { type ChannelRejection, type ChannelRejectionReport, StoreChannel } from './store-channel.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -111,6 +112,7 @@ export class DexieStore implements MemoryStore {
   };
   private readonly hub = new ChangeHub();
   private readonly channel: StoreChannel | undefined;
+  private readonly rejections = new ChannelRejectionLog();
   private readonly announcer: BatchAnnouncer;
   private readonly leaseBackend: LeaseBackend;
   private closedError: AfkStorageError | undefined;
@@ -139,7 +141,13 @@ export class DexieStore implements MemoryStore {
       throw new AfkUnsupportedError('DexieStore leases: Web Locks (navigator.locks) are not available here');
     this.leaseBackend =
       o.leases !== 'table' && locks ? new WebLockLeases(locks, o.name) : new TableLeases(() => this.ready());
-    this.channel = o.broadcast ? new StoreChannel(o.name, (changes) => this.emitLocal(changes)) : undefined;
+    this.channel = o.broadcast
+      ? new StoreChannel(
+          o.name,
+          (changes) => this.emitLocal(changes),
+          (r) => this.rejections.add(r),
+        )
+      : undefined;
     const channel = this.channel;
     this.announcer = new BatchAnnouncer(channel ? (changes) => channel.post(changes) : undefined);
   }
@@ -283,6 +291,23 @@ export class DexieStore implements MemoryStore {
 
   watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
     return this.hub.subscribe(target, listener);
+  }
+
+  /**
+   * Messages on the store's `BroadcastChannel` that were ignored as malformed or hostile (wrong
+   * types, unknown versions or kinds, prototype keys, oversized): counts per kind and the last
+   * one. Each kind is also logged once with `console.warn`.
+   *
+   * @example
+   * const { total, byKind } = store.channelRejections();
+   */
+  channelRejections(): ChannelRejectionReport {
+    return this.rejections.report();
+  }
+
+  /** Calls `listener` for every ignored channel message (see `channelRejections`); returns an unsubscribe. */
+  onChannelRejection(listener: (rejection: ChannelRejection) => void): () => void {
+    return this.rejections.subscribe(listener);
   }
 
   /** Closes the connections and the channel and frees held Web Locks; later calls reject with `storage_closed`. */

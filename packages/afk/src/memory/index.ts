@@ -20,6 +20,11 @@ export {
   ThreadRecordSchema,
 } from './rows.js';
 export type {
+  ChannelRejection,
+  ChannelRejectionKind,
+  ChannelRejectionReport,
+} from './store-channel.js';
+export type {
   ApprovalFilter,
   EvalReportRecord,
   MemoryStore,
