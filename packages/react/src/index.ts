@@ -5,12 +5,21 @@
  */
 
 export { ApprovalInbox, type ApprovalInboxProps, type ApprovalTab } from './ApprovalInbox.js';
+export { ChatView, type ChatViewProps } from './ChatView.js';
 export { type AfkContextValue, AfkProvider, useAfk, useAfkOptional } from './context.js';
 export { AfkDevtools, type AfkDevtoolsProps, type DevtoolsPosition } from './devtools/AfkDevtools.js';
+export { ForkDialog, type ForkDialogProps } from './ForkDialog.js';
+export { type ForkableCall, type ForkPlan, forkPlan, forkRequest } from './fork-plan.js';
 export { formatCost, formatDuration, formatTokens } from './format.js';
+export { JsonView, type JsonViewProps } from './JsonView.js';
+export { firstNewMessage } from './message-diff.js';
+export { RunDiffView, type RunDiffViewProps } from './RunDiffView.js';
 export { RunTimeline, type RunTimelineProps } from './RunTimeline.js';
 export { RunHosts } from './run-hosts.js';
-export { SpanInspector } from './SpanInspector.js';
+export { type InspectorTab, SpanInspector, type SpanInspectorProps } from './SpanInspector.js';
+export { StepChart, type StepChartProps } from './StepChart.js';
+export { neighbourSpan, parallelSpanIds, type StepPoint, stepPoints } from './span-tree.js';
+export { axisTicks, clampWindow, panWindow, type TimeWindow, zoomWindow } from './timeline-window.js';
 export {
   type ApprovalsFilter,
   type ApprovalsState,
@@ -19,4 +28,5 @@ export {
   useApprovals,
 } from './use-approvals.js';
 export { type RunData, useRun } from './use-run.js';
+export { type RunStreamState, useRunStream } from './use-run-stream.js';
 export { type QueryState, useStoreQuery } from './use-store-query.js';

@@ -421,6 +421,7 @@ function runRecord(s: RunFoldState): RunRecord {
     updatedAt: Date.now(),
     lastSeq: s.lastSeq,
     ...(s.result ? { result: s.result } : {}),
+    ...(s.forkedFrom ? { forkedFrom: s.forkedFrom } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ export interface RunFoldState {
   agentPath: string;
   parentRunId?: string;
   rootRunId: string;
+  /** Carried from the run record (a run made by `Debugger.fork`), so writes keep it. */
+  forkedFrom?: { runId: string; seq: number };
   requestedModel: string;
   usedModel?: string;
   status: RunStatus;
