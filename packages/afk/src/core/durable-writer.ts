@@ -332,6 +332,11 @@ function runRecord(s: RunFoldState): RunRecord {
     updatedAt: Date.now(),
     lastSeq: s.lastSeq,
     ...(s.result ? { result: s.result } : {}),
+    summary: {
+      ...(s.inputPreview === undefined ? {} : { input: s.inputPreview }),
+      steps: s.step,
+      usage: { ...s.usage },
+    },
   };
 }
 
