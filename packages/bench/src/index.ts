@@ -61,6 +61,7 @@ export const suites: SuiteEntry[] = [
   { id: 'bundle', optional: false, load: async () => (await import('./bundle/suite.js')).bundleSuite },
   optional('llm-latency', 'LLM latency', 'llm-latency.ts', 'runLlmBench'),
   optional('dexie-chromium', 'Dexie store in Chromium', 'dexie-chromium.ts', 'runDexieBench'),
+  optional('devtools-ui', 'Devtools UI', 'devtools-ui.ts', 'runDevtoolsUiBench'),
 ];
 
 function isSuite(v: unknown): v is Suite {

@@ -31,7 +31,7 @@ export interface RunListProps {
   globalKeys?: boolean;
   /** Shown when no run matches. Default: how to get runs. */
   empty?: ReactNode;
-  /** How many runs to load first, and per "load more". Default `500`. */
+  /** How many runs to load first, and per "load more". Default `200`. */
   pageSize?: number;
 }
 

@@ -15,7 +15,7 @@ export interface RunsFilter {
   threadId?: string;
   /** Include subagent runs (they also show under their parent's timeline). Default `false`. */
   includeSubagents?: boolean;
-  /** At most this many runs, newest first. Default `500`. */
+  /** At most this many runs, newest first. Default `200`. */
   limit?: number;
 }
 
@@ -32,7 +32,7 @@ export interface RunsPage {
 }
 
 /** The default page size of `useRuns` and `RunList`. */
-export const DEFAULT_RUNS_LIMIT = 500;
+export const DEFAULT_RUNS_LIMIT = 200;
 
 type Scanner = MemoryStore & { scanRuns(filter: RunScanFilter): Promise<RunScanRow[]> };
 const canScan = (s: MemoryStore): s is Scanner => typeof (s as Partial<Scanner>).scanRuns === 'function';

@@ -12,7 +12,7 @@ export interface SeedRunsOptions {
   runsPerThread?: number;
   /** Every `forkEvery`-th run is a fork (`forkedFrom`) of the run before it. Default `97`; `0` for none. */
   forkEvery?: number;
-  /** Rows written that fail validation (a wrong `status`), to show how listings survive them. Default `0`. */
+  /** Rows written that fail validation (a wrong `status`), among the newest runs, to show how listings survive them. Default `0`. */
   corrupt?: number;
   /** Prefix of the generated ids. Default `'seed'`. */
   prefix?: string;
@@ -118,7 +118,8 @@ export async function seedRuns(store: DexieStore, n: number, opts: SeedRunsOptio
       agentName: 'broken',
       rootRunId: runId,
       status: 'exploded',
-      startedAt: from + Math.floor(((c + 1) * n * spacing) / ((opts.corrupt ?? 0) + 1)),
+      // Among the newest runs (between runs 3c+2 and 3c+3 from the top), where a listing shows it.
+      startedAt: from + (n - 2 - 3 * c) * spacing - Math.floor(spacing / 2),
       updatedAt: from,
       lastSeq: 'not a number',
     });
