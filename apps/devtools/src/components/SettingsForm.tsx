@@ -36,8 +36,8 @@ export function SettingsForm() {
         In use: {describeModel(settings)}
       </p>
       <p className="hint settings-note">
-        <span aria-hidden="true">🔒</span> The key stays in this tab's memory: never stored, never logged,
-        gone on reload. Without a base URL, requests go from this page straight to OpenAI.
+        The key stays in this tab's memory: never stored, never logged, gone on reload. Without a base URL,
+        requests go from this page straight to OpenAI.
       </p>
       {error && (
         <p role="alert" className="error" data-testid="settings-error">
