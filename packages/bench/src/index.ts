@@ -61,6 +61,8 @@ export const suites: SuiteEntry[] = [
   { id: 'bundle', optional: false, load: async () => (await import('./bundle/suite.js')).bundleSuite },
   optional('llm-latency', 'LLM latency', 'llm-latency.ts', 'runLlmBench'),
   optional('dexie-chromium', 'Dexie store in Chromium', 'dexie-chromium.ts', 'runDexieBench'),
+  optional('interop', 'MCP and A2A round trips', 'interop.ts', 'run'),
+  optional('workers', 'Workers and durable stores', 'workers.ts', 'runWorkersBench'),
   optional('devtools-ui', 'Devtools UI', 'devtools-ui.ts', 'runDevtoolsUiBench'),
 ];
 
