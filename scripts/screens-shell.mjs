@@ -26,7 +26,15 @@ for (const scheme of ['light', 'dark']) {
   if (process.env.SEED) {
     await page.goto(`${base}/test-pages/seed.html`);
     await page.waitForFunction(() => typeof window.afkSeed === 'function');
-    await page.evaluate(async (n) => window.afkSeed(Number(n), { corrupt: 1, spacingMs: 20000, from: Date.now() - Number(n) * 20000 + 30000 }), process.env.SEED);
+    await page.evaluate(
+      async (n) =>
+        window.afkSeed(Number(n), {
+          corrupt: 1,
+          spacingMs: 20000,
+          from: Date.now() - Number(n) * 20000 + 30000,
+        }),
+      process.env.SEED,
+    );
   }
   for (const [name, hash, act] of views) {
     if (only.length && !only.includes(name)) continue;
