@@ -9,11 +9,14 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rolldownOptions: {
-      // The devtools app, plus bare pages with window hooks for the crash/resume and two-tab queue e2e tests.
+      // The devtools app, plus test pages: window hooks for the crash/resume and two-tab queue e2e
+      // tests, a seeder of synthetic runs, and a minimal host app mounting <AfkDevtools /> (panel-host e2e).
       input: {
         main: here('./index.html'),
         crash: here('./test-pages/crash.html'),
         'queue-tabs': here('./test-pages/queue-tabs.html'),
+        seed: here('./test-pages/seed.html'),
+        host: here('./test-pages/host.html'),
       },
     },
   },

@@ -14,8 +14,10 @@ export { formatCost, formatDuration, formatTokens } from './format.js';
 export { JsonView, type JsonViewProps } from './JsonView.js';
 export { firstNewMessage } from './message-diff.js';
 export { RunDiffView, type RunDiffViewProps } from './RunDiffView.js';
+export { RunList, type RunListProps } from './RunList.js';
 export { RunTimeline, type RunTimelineProps } from './RunTimeline.js';
 export { RunHosts } from './run-hosts.js';
+export { buildRunRows, type RunListRow } from './run-list-model.js';
 export { type InspectorTab, SpanInspector, type SpanInspectorProps } from './SpanInspector.js';
 export { StepChart, type StepChartProps } from './StepChart.js';
 export { neighbourSpan, parallelSpanIds, type StepPoint, stepPoints } from './span-tree.js';
@@ -29,4 +31,6 @@ export {
 } from './use-approvals.js';
 export { type RunData, useRun } from './use-run.js';
 export { type RunStreamState, useRunStream } from './use-run-stream.js';
+export { DEFAULT_RUNS_LIMIT, type RunItem, type RunsFilter, type RunsPage, useRuns } from './use-runs.js';
 export { type QueryState, useStoreQuery } from './use-store-query.js';
+export { type ThreadData, useThread } from './use-thread.js';

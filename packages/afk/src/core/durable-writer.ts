@@ -422,6 +422,11 @@ function runRecord(s: RunFoldState): RunRecord {
     lastSeq: s.lastSeq,
     ...(s.result ? { result: s.result } : {}),
     ...(s.forkedFrom ? { forkedFrom: s.forkedFrom } : {}),
+    summary: {
+      ...(s.inputPreview === undefined ? {} : { input: s.inputPreview }),
+      steps: s.step,
+      usage: { ...s.usage },
+    },
   };
 }
 

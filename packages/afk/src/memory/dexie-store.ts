@@ -27,6 +27,7 @@ import {
   writeStepBatch,
 } from './dexie-writes.js';
 import { EvalReportRecordSchema } from './rows.js';
+import type { RunScanFilter, RunScanRow } from './run-scan.js';
 import { toStorageError } from './storage-errors.js';
 import { type ChannelRejection, type ChannelRejectionReport, StoreChannel } from './store-channel.js';
 import type {
@@ -212,6 +213,20 @@ export class DexieStore implements MemoryStore {
 
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     return this.read('list runs', (db) => q.queryRuns(db, filter));
+  }
+
+  /**
+   * A run listing that survives corrupt rows: newest first, filtered on the raw rows (status,
+   * agent, text, thread, top-level), at most `limit`; each row is its validated record or, for
+   * a row that fails validation, its `row_corrupt` error (so one bad row shows as an error and
+   * every other run still lists). `listRuns` instead throws on the first corrupt row.
+   *
+   * @example
+   * const rows = await store.scanRuns({ status: ['failed'], text: 'paris', topLevel: true, limit: 500 });
+   * for (const r of rows) console.log(r.runId, 'run' in r ? r.run.status : r.error.code);
+   */
+  async scanRuns(filter: RunScanFilter = {}): Promise<RunScanRow[]> {
+    return this.read('scan runs', (db) => q.scanRuns(db, filter));
   }
 
   /**

@@ -19,6 +19,8 @@ export {
   StoreChangeSchema,
   ThreadRecordSchema,
 } from './rows.js';
+export type { RunScanFilter, RunScanRow } from './run-scan.js';
+export { type SeedRunsOptions, seedRuns } from './seed-runs.js';
 export type {
   ChannelRejection,
   ChannelRejectionKind,
@@ -33,9 +35,10 @@ export type {
   RunLease,
   RunRecord,
   RunSnapshot,
+  RunSummary,
   StoreBatch,
   StoreChange,
   ThreadRecord,
   TicketFilter,
 } from './types.js';
-export { SNAPSHOT_VERSION } from './types.js';
+export { RUN_SUMMARY_INPUT_CHARS, SNAPSHOT_VERSION } from './types.js';
