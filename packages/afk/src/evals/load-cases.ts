@@ -36,7 +36,7 @@ async function parseText(text: string, format: 'json' | 'yaml', source: string):
     }
   }
   const yaml = await import('yaml');
-  const doc = yaml.parseDocument(text, { prettyErrors: false });
+  const doc = yaml.parseDocument(text);
   if (doc.errors.length) {
     fail(
       source,
@@ -78,17 +78,19 @@ export function validateCases(data: unknown, source = 'cases'): EvalCase[] {
     if (!r.success) {
       for (const issue of fromZodIssues(r.error.issues))
         issues.push({ ...issue, path: [...prefix, i, ...issue.path] });
-      continue;
     }
-    const first = seen.get(r.data.id);
-    if (first !== undefined) {
-      issues.push({
-        path: [...prefix, i, 'id'],
-        message: `duplicate case id '${r.data.id}' (also case ${first})`,
-      });
+    // Duplicates are found among invalid cases too: every issue at once.
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && id !== '') {
+      const first = seen.get(id);
+      if (first !== undefined) {
+        issues.push({
+          path: [...prefix, i, 'id'],
+          message: `duplicate case id '${id}' (also case ${first})`,
+        });
+      } else seen.set(id, i);
     }
-    seen.set(r.data.id, i);
-    out.push(r.data as EvalCase);
+    if (r.success) out.push(r.data as EvalCase);
   }
   if (issues.length) fail(source, issues);
   return out;

@@ -18,7 +18,11 @@ describe('runSuite', () => {
     const cases: EvalCase[] = [
       { id: 'ok-1', input: 'capital of France', assertions: [finalTextContains('France')] },
       { id: 'boom', input: 'please explode', assertions: [completed()] },
-      { id: 'ok-2', input: 'capital of Spain', assertions: [toolCalled('search', { q: 'capital of Spain' })] },
+      {
+        id: 'ok-2',
+        input: 'capital of Spain',
+        assertions: [toolCalled('search', { q: 'capital of Spain' })],
+      },
     ];
     const report = await runSuite({ cases, agent: researchAgent() });
     expect(report.cases.map((c) => [c.id, c.status])).toEqual([
@@ -59,14 +63,24 @@ describe('runSuite', () => {
       ],
       agent: researchAgent({ costUsd: 0.01 }),
     });
-    expect(report.cases[0]!.budgetViolations.map((v) => v.split(':')[0])).toEqual(['maxSteps', 'maxToolCalls', 'maxLlmCalls']);
-    expect(report.cases[1]!.budgetViolations.map((v) => v.split(':')[0])).toEqual(['maxCostUsd', 'maxTotalTokens']);
+    expect(report.cases[0]!.budgetViolations.map((v) => v.split(':')[0])).toEqual([
+      'maxSteps',
+      'maxToolCalls',
+      'maxLlmCalls',
+    ]);
+    expect(report.cases[1]!.budgetViolations.map((v) => v.split(':')[0])).toEqual([
+      'maxCostUsd',
+      'maxTotalTokens',
+    ]);
     expect(report.cases[2]!.passed).toBe(true);
   });
 
   it('a thrown assertion makes the case errored, not the suite', async () => {
     const report = await runSuite({
-      cases: [{ id: 'a', input: 'q' }, { id: 'b', input: 'q' }],
+      cases: [
+        { id: 'a', input: 'q' },
+        { id: 'b', input: 'q' },
+      ],
       agent: researchAgent(),
       assertions: [
         custom('picky', ({ case: c }) => {
@@ -83,7 +97,10 @@ describe('runSuite', () => {
   it('an agent factory that throws is an errored case', async () => {
     const agent = researchAgent();
     const report = await runSuite({
-      cases: [{ id: 'a', input: 'q' }, { id: 'b', input: 'q' }],
+      cases: [
+        { id: 'a', input: 'q' },
+        { id: 'b', input: 'q' },
+      ],
       agent: (c) => {
         if (c.id === 'a') throw new Error('no agent for a');
         return agent;
@@ -122,7 +139,13 @@ describe('runSuite', () => {
     const progress: SuiteProgress[] = [];
     const report = await runSuite({ cases, agent, concurrency: 8, onProgress: (p) => progress.push(p) });
     const failing = cases.filter((c) => (c.input as string).endsWith('7')).map((c) => c.id);
-    expect(report.summary).toMatchObject({ total: 200, passed: 200 - failing.length, failed: failing.length, errored: 0, trials: 200 });
+    expect(report.summary).toMatchObject({
+      total: 200,
+      passed: 200 - failing.length,
+      failed: failing.length,
+      errored: 0,
+      trials: 200,
+    });
     expect(report.cases.filter((c) => !c.passed).map((c) => c.id)).toEqual(failing);
     expect(report.cases.map((c) => c.id)).toEqual(cases.map((c) => c.id));
     expect(new Set(report.cases.map((c) => c.runId)).size).toBe(200);
@@ -139,7 +162,14 @@ describe('runSuite', () => {
       ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, input: `q${i}` })),
     ];
     const report = await runSuite({ cases, agent: researchAgent(), concurrency: 1, failFast: true });
-    expect(report.cases.map((c) => c.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(report.cases.map((c) => c.status)).toEqual([
+      'failed',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
     expect(report.summary).toMatchObject({ failed: 1, skipped: 5, passRate: 0 });
   });
 
@@ -148,9 +178,13 @@ describe('runSuite', () => {
     // Every other trial answers differently: 3 of 5 trials pass.
     const flaky = new Agent({
       name: 'flaky',
-      model: scripted(() => ({ text: call++ % 2 === 0 ? 'the answer is 42' : 'no idea' }), { keepRequests: false }),
+      model: scripted(() => ({ text: call++ % 2 === 0 ? 'the answer is 42' : 'no idea' }), {
+        keepRequests: false,
+      }),
     });
-    const cases: EvalCase[] = [{ id: 'flaky', input: 'meaning of life?', assertions: [finalTextContains('42')] }];
+    const cases: EvalCase[] = [
+      { id: 'flaky', input: 'meaning of life?', assertions: [finalTextContains('42')] },
+    ];
     const report = await runSuite({ cases, agent: flaky, repeat: 5, concurrency: 1 });
     const c = report.cases[0]!;
     expect(c.trials).toHaveLength(5);
@@ -168,16 +202,35 @@ describe('runSuite', () => {
     expect(c.passed).toBe(false);
     expect(report.summary.trials).toBe(5);
 
-    const stable = new Agent({ name: 'stable', model: scripted(() => ({ text: 'the answer is 42' }), { keepRequests: false }) });
+    const stable = new Agent({
+      name: 'stable',
+      model: scripted(() => ({ text: 'the answer is 42' }), { keepRequests: false }),
+    });
     const baseline: SuiteReport = await runSuite({ cases, agent: stable, repeat: 2 });
     expect(baseline.passed).toBe(true);
-    const again = await runSuite({ cases, agent: flaky, baseline: JSON.parse(JSON.stringify(baseline)), minPassRate: 0 });
+    const again = await runSuite({
+      cases,
+      agent: flaky,
+      baseline: JSON.parse(JSON.stringify(baseline)),
+      minPassRate: 0,
+    });
     // Without failOnRegression a tolerated pass rate passes; with it the regression fails the suite.
-    const regressed = await runSuite({ cases, agent: new Agent({ name: 'bad', model: scripted(() => ({ text: 'no' })) }), baseline, minPassRate: 0, failOnRegression: true });
+    const regressed = await runSuite({
+      cases,
+      agent: new Agent({ name: 'bad', model: scripted(() => ({ text: 'no' })) }),
+      baseline,
+      minPassRate: 0,
+      failOnRegression: true,
+    });
     expect(regressed.cases[0]!.baseline).toBe('regressed');
     expect(regressed.baseline?.regressed).toEqual(['flaky']);
     expect(regressed.passed).toBe(false);
-    const tolerated = await runSuite({ cases, agent: new Agent({ name: 'bad', model: scripted(() => ({ text: 'no' })) }), baseline, minPassRate: 0 });
+    const tolerated = await runSuite({
+      cases,
+      agent: new Agent({ name: 'bad', model: scripted(() => ({ text: 'no' })) }),
+      baseline,
+      minPassRate: 0,
+    });
     expect(tolerated.passed).toBe(true);
     const improved = await runSuite({ cases, agent: stable, baseline: regressed });
     expect(improved.cases[0]!.baseline).toBe('improved');
@@ -188,7 +241,10 @@ describe('runSuite', () => {
 
   it("a case's own repeat wins over the suite's", async () => {
     const report = await runSuite({
-      cases: [{ id: 'a', input: 'q', repeat: 3 }, { id: 'b', input: 'q' }],
+      cases: [
+        { id: 'a', input: 'q', repeat: 3 },
+        { id: 'b', input: 'q' },
+      ],
       agent: researchAgent(),
       repeat: 2,
     });
@@ -211,7 +267,13 @@ describe('runSuite', () => {
   it('persists the report to the runner store (without outputs); store: false keeps it nowhere', async () => {
     const store = new InMemoryStore();
     const runner = new Runner({ store });
-    const report = await runSuite({ cases: [{ id: 'a', input: 'q' }], agent: researchAgent(), runner, name: 'Smoke suite', reporters: ['junit'] });
+    const report = await runSuite({
+      cases: [{ id: 'a', input: 'q' }],
+      agent: researchAgent(),
+      runner,
+      name: 'Smoke suite',
+      reporters: ['junit'],
+    });
     expect(report.suiteId).toBe('smoke-suite');
     const saved = await store.listEvalReports();
     expect(saved).toHaveLength(1);
@@ -243,7 +305,9 @@ describe('runSuite', () => {
     }).catch((e: unknown) => e);
     expect(isAfkError(err) && err.code).toBe('invalid_config');
     const paths = (err as { issues: Array<{ path: unknown[] }> }).issues.map((i) => i.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['cases.2.id', 'cases.2.budget.maxSteps', 'agent', 'concurrency', 'cases.1.id']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['cases.2.id', 'cases.2.budget.maxSteps', 'agent', 'concurrency', 'cases.1.id']),
+    );
   });
 
   it('an empty suite does not pass', async () => {

@@ -10,14 +10,23 @@ import { lookup, researchAgent, search } from '../test-support/fixtures.js';
 import { costAtMost, latencyAtMost, stepsAtMost, tokensAtMost } from './budget.js';
 import { custom } from './custom.js';
 import { eventTypes, UPDATE_GOLDEN_ENV } from './golden.js';
-import { completed, finalTextContains, finalTextEquals, finalTextMatches, outputMatchesSchema } from './text.js';
+import {
+  completed,
+  finalTextContains,
+  finalTextEquals,
+  finalTextMatches,
+  outputMatchesSchema,
+} from './text.js';
 import { toolCalled, toolNotCalled, toolSequence } from './tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'afk-evals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const one = async (input: string, assertions: Parameters<typeof runSuite>[0]['assertions'], agent = researchAgent()) =>
-  (await runSuite({ cases: [{ id: 'c', input }], agent, assertions, store: false })).cases[0]!;
+const one = async (
+  input: string,
+  assertions: Parameters<typeof runSuite>[0]['assertions'],
+  agent = researchAgent(),
+) => (await runSuite({ cases: [{ id: 'c', input }], agent, assertions, store: false })).cases[0]!;
 
 describe('assertions', () => {
   it("behaviour 43: toolSequence(['search','answer'], in_order) passes with extra calls between; exact fails", async () => {
@@ -34,7 +43,9 @@ describe('assertions', () => {
       [true, 1],
       [false, 0.5],
     ]);
-    expect(c.assertions[1]!.reason).toBe('expected exactly [search, answer], the calls were [search, lookup, answer]');
+    expect(c.assertions[1]!.reason).toBe(
+      'expected exactly [search, answer], the calls were [search, lookup, answer]',
+    );
   });
 
   it('toolCalled matches args exactly, partially, ignoring keys, and by count; toolNotCalled', async () => {
@@ -49,13 +60,26 @@ describe('assertions', () => {
       toolNotCalled('lookup'),
       toolNotCalled('search'),
     ]);
-    expect(c.assertions.map((a) => a.passed)).toEqual([true, true, false, true, true, false, false, true, false]);
+    expect(c.assertions.map((a) => a.passed)).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
     expect(c.assertions[2]!.reason).toContain('search was called with other args: {"q":"where is Paris"}');
     expect(c.assertions[6]!.reason).toBe('lookup was never called');
   });
 
   it('text assertions, schema (zod and JSON Schema), budgets and custom', async () => {
-    const agent = new Agent({ name: 'j', model: scripted(() => ({ text: '{"city":"Paris","tempC":21}', costUsd: 0.002 })) });
+    const agent = new Agent({
+      name: 'j',
+      model: scripted(() => ({ text: '{"city":"Paris","tempC":21}', costUsd: 0.002 })),
+    });
     const c = await one(
       'weather?',
       [
@@ -78,12 +102,32 @@ describe('assertions', () => {
       agent,
     );
     expect(c.assertions.map((a) => a.passed)).toEqual([
-      true, true, false, true, true, true, false, true, false, false, true, true, true, false, true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+      true,
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+      true,
     ]);
     expect(c.assertions[6]!.reason).toContain('city: Invalid input');
     expect(c.assertions[9]).toMatchObject({ score: 0.5, metadata: { value: 0.002, limit: 0.001 } });
     expect(c.assertions[13]!.score).toBe(0.25);
-    expect(c.assertions[14]).toEqual({ name: 'full', passed: true, score: 0.9, reason: 'fine', metadata: { k: 1 } });
+    expect(c.assertions[14]).toEqual({
+      name: 'full',
+      passed: true,
+      score: 0.9,
+      reason: 'fine',
+      metadata: { k: 1 },
+    });
   });
 
   it('eventTypes: a golden file is recorded with update, then compared; a changed trace fails', async () => {
@@ -130,7 +174,11 @@ describe('assertions', () => {
           ],
         },
       ],
-      agent: new Agent({ name: 'research', model: researchAgent().model, tools: [search, lookup, researchAgent().tools[2]!] }),
+      agent: new Agent({
+        name: 'research',
+        model: researchAgent().model,
+        tools: [search, lookup, researchAgent().tools[2]!],
+      }),
       store: false,
     });
     expect(report.cases[0]!.assertions.map((a) => a.passed)).toEqual([true, true, true, true, true, true]);

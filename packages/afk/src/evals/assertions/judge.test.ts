@@ -16,10 +16,13 @@ const cases = [
   { id: 'es', input: 'capital of Spain', expected: 'Madrid' },
 ];
 const judge = () =>
-  scriptedJudge(({ output, expected }) => ({
-    score: output.includes(String(expected)) ? 1 : 0.2,
-    reason: `graded against ${String(expected)}`,
-  }), { costUsd: 0.003 });
+  scriptedJudge(
+    ({ output, expected }) => ({
+      score: output.includes(String(expected)) ? 1 : 0.2,
+      reason: `graded against ${String(expected)}`,
+    }),
+    { costUsd: 0.003 },
+  );
 
 describe('llmJudge', () => {
   it('behaviour 54: answers are cached by (rubric, input, output, judge model); a second run makes no judge call; the cost is in the report', async () => {
@@ -30,21 +33,36 @@ describe('llmJudge', () => {
     expect(model.calls).toBe(2);
     // The agent answers "answer: capital of France", which lacks "Paris": the judge scores 0.2.
     expect(first.cases.map((c) => c.assertions[0]!.score)).toEqual([0.2, 0.2]);
-    expect(first.cases[0]!.assertions[0]).toMatchObject({ passed: false, reason: 'graded against Paris', metadata: { cached: false } });
+    expect(first.cases[0]!.assertions[0]).toMatchObject({
+      passed: false,
+      reason: 'graded against Paris',
+      metadata: { cached: false },
+    });
     expect(first.judgeUsage.costUsd).toBeCloseTo(0.006);
     expect(first.cases[0]!.judgeUsage.costUsd).toBeCloseTo(0.003);
     // Judge usage counts into the case's and the suite's usage.
     expect(first.cases[0]!.usage.costUsd).toBeCloseTo(0.003);
     expect(first.usage.costUsd).toBeCloseTo(0.006);
-    expect(first.cases[0]!.usage.totalTokens).toBeGreaterThan(first.cases[0]!.trials[0]!.judgeUsage.totalTokens);
+    expect(first.cases[0]!.usage.totalTokens).toBeGreaterThan(
+      first.cases[0]!.trials[0]!.judgeUsage.totalTokens,
+    );
 
     const second = await runSuite({ cases, agent: researchAgent(), assertions, judgeCache, store: false });
     expect(model.calls).toBe(2);
-    expect(second.cases[0]!.assertions[0]).toMatchObject({ score: 0.2, metadata: { cached: true, costUsd: 0 } });
+    expect(second.cases[0]!.assertions[0]).toMatchObject({
+      score: 0.2,
+      metadata: { cached: true, costUsd: 0 },
+    });
     expect(second.judgeUsage.costUsd).toBe(0);
 
     // Another rubric or another output is another key.
-    await runSuite({ cases, agent: researchAgent(), assertions: [llmJudge({ rubric: 'Other rubric.', model })], judgeCache, store: false });
+    await runSuite({
+      cases,
+      agent: researchAgent(),
+      assertions: [llmJudge({ rubric: 'Other rubric.', model })],
+      judgeCache,
+      store: false,
+    });
     expect(model.calls).toBe(4);
   });
 
@@ -67,12 +85,27 @@ describe('llmJudge', () => {
     const path = join(dir, 'cache', 'judge.json');
     const model = judge();
     const assertions = [llmJudge({ rubric: 'Names the capital.', model })];
-    await runSuite({ cases, agent: researchAgent(), assertions, judgeCache: fileJudgeCache(path), store: false });
+    await runSuite({
+      cases,
+      agent: researchAgent(),
+      assertions,
+      judgeCache: fileJudgeCache(path),
+      store: false,
+    });
     expect(model.calls).toBe(2);
-    const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; entries: Record<string, unknown> };
+    const file = JSON.parse(readFileSync(path, 'utf8')) as {
+      format: string;
+      entries: Record<string, unknown>;
+    };
     expect(file.format).toBe('afk-judge-cache');
     expect(Object.keys(file.entries)).toHaveLength(2);
-    await runSuite({ cases, agent: researchAgent(), assertions, judgeCache: fileJudgeCache(path), store: false });
+    await runSuite({
+      cases,
+      agent: researchAgent(),
+      assertions,
+      judgeCache: fileJudgeCache(path),
+      store: false,
+    });
     expect(model.calls).toBe(2);
   });
 
@@ -80,7 +113,9 @@ describe('llmJudge', () => {
     const report = await runSuite({
       cases: [cases[0]!],
       agent: researchAgent(),
-      assertions: [llmJudge({ rubric: 'r', model: scriptedJudge(() => ({ score: 7, reason: '' }) as never) })],
+      assertions: [
+        llmJudge({ rubric: 'r', model: scriptedJudge(() => ({ score: 7, reason: '' }) as never) }),
+      ],
       judgeCache: memoryJudgeCache(),
       store: false,
     });

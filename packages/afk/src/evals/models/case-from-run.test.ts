@@ -20,7 +20,8 @@ describe('caseFromRun', () => {
     const model = scripted((req) => {
       live++;
       const tools = req.messages.filter((m) => m.role === 'tool').length;
-      if (tools === 0) return { toolCalls: [{ name: 'search', args: { q: lastUserText(req) } }], costUsd: 0.001 };
+      if (tools === 0)
+        return { toolCalls: [{ name: 'search', args: { q: lastUserText(req) } }], costUsd: 0.001 };
       if (tools === 1) return { toolCalls: [{ name: 'lookup', args: { word: `w${live}` } }], costUsd: 0.001 };
       return { text: `final after ${live} calls`, costUsd: 0.001 };
     });
