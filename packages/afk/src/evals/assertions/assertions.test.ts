@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const one = async (
   input: string,
-  assertions: Parameters<typeof runSuite>[0]['assertions'],
+  assertions: NonNullable<Parameters<typeof runSuite>[0]['assertions']>,
   agent = researchAgent(),
 ) => (await runSuite({ cases: [{ id: 'c', input }], agent, assertions, store: false })).cases[0]!;
 
