@@ -239,7 +239,10 @@ export function exposeAfk(options: ExposeAfkOptions): { handle: AfkPageHandle; r
       await runner.decideApproval({ approvalId: approval.id, decision: d });
       const root = await store.getRun(approval.rootRunId);
       const agent = root ? agents[root.agentName] : undefined;
-      const resumed = root !== undefined && agent !== undefined && root.status === 'paused';
+      const resumed =
+        root !== undefined &&
+        agent !== undefined &&
+        (root.status === 'paused' || root.status === 'interrupted');
       if (resumed)
         void runner.resume(agent, { runId: root.runId, threadId: root.threadId }).catch(() => undefined);
       return { approvalId: approval.id, runId: approval.rootRunId, resumed };
