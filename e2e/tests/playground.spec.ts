@@ -20,6 +20,7 @@ test('the playground runs the demo agent, streams its events and shows the final
   expect(deltas).toBeGreaterThan(1);
   await expect(items.filter({ hasText: 'add → 5' })).toHaveCount(1);
 
+  await page.getByTestId('tab-runs').click();
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await expect(page.getByTestId('run-row')).toContainText('calculator');
 });

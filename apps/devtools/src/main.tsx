@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { runner, store } from './runtime';
+// Before the first render: the remembered theme is on <html> before anything paints.
+import './state/theme';
 import '@afk/react/styles.css';
 import './styles.css';
 

@@ -2,7 +2,6 @@ import type { ApprovalRequest } from 'afk/core';
 import { useState } from 'react';
 import { agentFor } from '../agent-factory';
 import { runner } from '../runtime';
-import { useSelection } from '../state/selection';
 import { useSettings } from '../state/settings';
 import { useStoreQuery } from '../state/use-store-query';
 import { compact, errorMessage } from './format';
@@ -13,11 +12,10 @@ type Verdict = 'approve' | 'reject';
  * Pending approvals from the store (they survive reloads and show in every tab). Deciding one
  * records the decision, then resumes the run it paused.
  */
-export function ApprovalInbox() {
+export function ApprovalInbox({ onDecided }: { onDecided?: (approval: ApprovalRequest) => void } = {}) {
   const approvals = useStoreQuery('approvals:pending', 'all', () =>
     runner.listApprovals({ status: 'pending' }),
   );
-  const select = useSelection((s) => s.select);
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
 
@@ -32,7 +30,7 @@ export function ApprovalInbox() {
             ? { kind: 'approve' }
             : { kind: 'reject', reason: 'Rejected in the devtools' },
       });
-      select(approval.rootRunId);
+      onDecided?.(approval);
       const result = await runner.resume(agentFor(useSettings.getState().settings), {
         runId: approval.rootRunId,
         threadId: approval.threadId,

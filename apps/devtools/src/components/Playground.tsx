@@ -2,7 +2,7 @@ import type { AgentStreamEvent } from 'afk/core';
 import { type FormEvent, useState } from 'react';
 import { agentFor } from '../agent-factory';
 import { runner } from '../runtime';
-import { useSelection } from '../state/selection';
+import { usePlayground } from '../state/playground';
 import { describeModel, useSettings } from '../state/settings';
 import { EventList } from './EventList';
 import { errorMessage } from './format';
@@ -15,7 +15,7 @@ const DEFAULT_PROMPT = 'Add 2 and 3';
  */
 export function Playground() {
   const settings = useSettings((s) => s.settings);
-  const select = useSelection((s) => s.select);
+  const select = usePlayground((s) => s.setRunId);
   const [input, setInput] = useState(DEFAULT_PROMPT);
   const [events, setEvents] = useState<AgentStreamEvent[]>([]);
   const [streaming, setStreaming] = useState(false);

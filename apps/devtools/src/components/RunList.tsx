@@ -1,5 +1,5 @@
 import type { RunRecord } from 'afk/memory';
-import { useSelection } from '../state/selection';
+import { openRun } from '../state/selection';
 
 /** Runs in the store, newest first; clicking one shows it in the detail panel. */
 export function RunList({
@@ -9,7 +9,6 @@ export function RunList({
   runs: readonly RunRecord[] | undefined;
   currentRunId: string | undefined;
 }) {
-  const select = useSelection((s) => s.select);
   return (
     <section className="panel" aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
@@ -26,7 +25,7 @@ export function RunList({
                 data-testid="run-row"
                 data-run-id={run.runId}
                 aria-current={run.runId === currentRunId}
-                onClick={() => select(run.runId)}
+                onClick={() => openRun(run.runId)}
               >
                 <span className="mono">{run.runId.slice(0, 12)}</span> {run.agentName}{' '}
                 <span className={`badge ${run.status}`}>{run.status}</span>{' '}

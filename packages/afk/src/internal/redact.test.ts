@@ -15,6 +15,29 @@ describe('redaction key matching ignores case and separators', () => {
     expect(normaliseRedactKey('X-Api_Key. v')).toBe('xapikeyv');
   });
 
+  it('token counts (maxTokens, usage) stay visible; token-bearing names stay hidden', () => {
+    const input = {
+      maxTokens: 256,
+      max_output_tokens: 512,
+      usage: { inputTokens: 10, output_tokens: 4, totalTokens: 14, cachedTokens: 2 },
+      token: 't',
+      accessTokens: ['a', 'b'],
+      tokenValue: 'v',
+      sessionToken: 's',
+    };
+    expect(redact(input)).toEqual({
+      maxTokens: 256,
+      max_output_tokens: 512,
+      usage: { inputTokens: 10, output_tokens: 4, totalTokens: 14, cachedTokens: 2 },
+      token: REDACTED,
+      accessTokens: REDACTED,
+      tokenValue: REDACTED,
+      sessionToken: REDACTED,
+    });
+    expect(isRedactedKey('maxTokens')).toBe(false);
+    expect(isRedactedKey('max_tokens_secret')).toBe(true);
+  });
+
   it('the defaults cover cookies, private keys, client secrets and OAuth tokens', () => {
     expect(DEFAULT_REDACT_KEYS).toEqual(
       expect.arrayContaining([

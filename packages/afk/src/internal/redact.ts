@@ -30,6 +30,33 @@ export function normaliseRedactKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
+/**
+ * Well-known token *counts* (model limits and usage): their names contain `token` but they hold
+ * numbers, not credentials, and the debugger must show them. Matched on the normal form, exactly.
+ */
+const TOKEN_COUNT_KEYS: ReadonlySet<string> = new Set([
+  'maxtokens',
+  'maxoutputtokens',
+  'maxcompletiontokens',
+  'maxinputtokens',
+  'inputtokens',
+  'outputtokens',
+  'totaltokens',
+  'prompttokens',
+  'completiontokens',
+  'cachedtokens',
+  'cachedinputtokens',
+  'reasoningtokens',
+  'tokencount',
+  'tokensused',
+]);
+
+function matches(normalisedKey: string, normalised: readonly string[]): boolean {
+  if (TOKEN_COUNT_KEYS.has(normalisedKey)) return false;
+  for (const r of normalised) if (normalisedKey.includes(r)) return true;
+  return false;
+}
+
 let lastKeys: readonly string[] | undefined;
 let lastNormalised: string[] = [];
 
@@ -43,9 +70,7 @@ function normalisedKeys(keys: readonly string[]): string[] {
 
 /** True when `key` is redacted by `keys`: its normal form contains one of theirs. */
 export function isRedactedKey(key: string, keys: readonly string[] = DEFAULT_REDACT_KEYS): boolean {
-  const k = normaliseRedactKey(key);
-  for (const r of normalisedKeys(keys)) if (k.includes(r)) return true;
-  return false;
+  return matches(normaliseRedactKey(key), normalisedKeys(keys));
 }
 
 /**
@@ -53,9 +78,10 @@ export function isRedactedKey(key: string, keys: readonly string[] = DEFAULT_RED
  * "[redacted]". A key matches when its normal form (lower case, no `-`, `_`, `.` or spaces)
  * *contains* the normal form of a redact key: `x-api-key`, `api_key` and `openaiApiKey` match
  * `apiKey`; `set-cookie` matches `cookie`. Containment, not equality or suffix, on purpose: a
- * false positive (`maxTokens` contains `token`) only hides a value from the log, a false
- * negative (`passwordHash`, `tokenValue`) would leak a secret. Secrets never reach the store,
- * events or exports.
+ * false positive only hides a value from the log, a false negative (`passwordHash`,
+ * `tokenValue`) would leak a secret. The one exception is a short list of well-known token
+ * counts (`maxTokens`, `inputTokens`, `total_tokens`, …), which are numbers the debugger must
+ * show. Secrets never reach the store, events or exports.
  *
  * @example
  * redact({ 'X-Api-Key': 'sk-1', user: 'ann' }) // { 'X-Api-Key': '[redacted]', user: 'ann' }
@@ -67,8 +93,7 @@ export function redact(value: JSONValue, keys: readonly string[] = DEFAULT_REDAC
     if (v && typeof v === 'object') {
       const out: { [key: string]: JSONValue } = {};
       for (const [k, inner] of Object.entries(v)) {
-        const nk = normaliseRedactKey(k);
-        out[k] = normalised.some((r) => nk.includes(r)) ? REDACTED : walk(inner);
+        out[k] = matches(normaliseRedactKey(k), normalised) ? REDACTED : walk(inner);
       }
       return out;
     }

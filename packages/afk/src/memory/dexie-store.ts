@@ -206,6 +206,17 @@ export class DexieStore implements MemoryStore {
     return this.read('list runs', (db) => q.queryRuns(db, filter));
   }
 
+  /**
+   * How many runs the store holds, subagent runs included (a key count: no row is read or
+   * validated, so it stays instant at 10,000 runs).
+   *
+   * @example
+   * const n = await store.countRuns(); // 10000
+   */
+  async countRuns(): Promise<number> {
+    return this.read('count runs', (db) => db.runs.count());
+  }
+
   async getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
     return this.read('get snapshot', (db) => q.querySnapshot(db, runId, maxSeq));
   }

@@ -1,19 +1,23 @@
 import { RunTimeline, SpanInspector, useRun } from '@afk/react';
 import { findSpan } from 'afk/debugger';
 import { runner, store } from '../runtime';
-import { useSelection } from '../state/selection';
 import { useStoreQuery } from '../state/use-store-query';
 
+export interface RunDetailProps {
+  runId: string | undefined;
+  /** The span shown in the inspector. */
+  selectedSpanId?: string | undefined;
+  onSelectSpan(spanId: string | undefined): void;
+}
+
 /** One run, read live from the store: its state and answer, the timeline and the span inspector. */
-export function RunDetail({ runId }: { runId: string | undefined }) {
+export function RunDetail({ runId, selectedSpanId, onSelectSpan: selectSpan }: RunDetailProps) {
   const key = runId ?? 'none';
   const run = useStoreQuery(`run:${key}`, key, async () =>
     runId ? ((await store.getRun(runId)) ?? null) : null,
   );
   const log = useStoreQuery(`log:${key}`, key, async () => (runId ? runner.events(runId) : []));
   const view = useRun(runId);
-  const selectedSpanId = useSelection((s) => s.selectedSpanId);
-  const selectSpan = useSelection((s) => s.selectSpan);
   const timeline = view.status === 'ok' ? view.data?.timeline : undefined;
   const selected = timeline && selectedSpanId ? findSpan(timeline.root, selectedSpanId) : undefined;
 
