@@ -9,7 +9,7 @@ import type { AssertionSpec } from './models/assertion-spec.js';
 import { AssertionSpecSchema } from './models/assertion-spec.js';
 import { type EvalBudget, EvalBudgetSchema, type EvalCase, EvalCaseSchema } from './models/case.js';
 import type { JudgeCache } from './models/judge-cache.js';
-import type { ReporterName, SuiteReport } from './models/report.js';
+import type { CaseStatus, ReporterName, SuiteReport } from './models/report.js';
 
 /** What `onProgress` reports after each case (all its trials) is done. */
 export interface SuiteProgress {
@@ -19,8 +19,9 @@ export interface SuiteProgress {
   failed: number;
   errored: number;
   skipped: number;
-  /** The case just finished. */
+  /** The case just finished, and how it ended. */
   caseId: string;
+  status: CaseStatus;
 }
 
 /** The agent of a suite: one for every case, or a function choosing it per case. */

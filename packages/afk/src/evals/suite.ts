@@ -107,7 +107,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
     done[index] = report;
     progress.done++;
     progress[report.status]++;
-    opts.onProgress?.({ ...progress, total: cases.length, caseId: report.id });
+    opts.onProgress?.({ ...progress, total: cases.length, caseId: report.id, status: report.status });
   };
 
   const checkSuiteBudget = () => {
