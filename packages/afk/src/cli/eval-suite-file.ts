@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importUserModule, loadAgentModule } from '../core/run-sync-module.js';
-import type { RunSuiteOptions, SuiteAgent } from '../evals/index.js';
+import type { EvalCase, RunSuiteOptions, SuiteAgent } from '../evals/index.js';
 import { loadCases, validateCases } from '../evals/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -63,7 +63,7 @@ export async function loadSuite(file: string, agentFlag: string | undefined): Pr
       `${file} exports no agent: export { cases, agent } (or a default { cases | casesFile, agent }), or pass --agent <module>#<export> (its exports: ${Object.keys(mod).join(', ') || 'none'})`,
     );
   }
-  let cases;
+  let cases: EvalCase[];
   if (casesFile !== undefined) cases = await loadCases(resolve(dirname(resolve(file)), casesFile));
   else if (rawCases !== undefined) cases = validateCases(rawCases, file);
   else badInput(`${file} exports no cases: export cases (an array) or casesFile (a JSON/YAML path)`);

@@ -1,6 +1,6 @@
 // What `afk eval` prints: progress while the suite runs (a bar redrawn in place on a TTY, one
 // line per case otherwise) on stderr, then the summary table and the cases that did not pass.
-import type { CaseReport, SuiteProgress, SuiteReport } from '../evals/index.js';
+import type { SuiteProgress, SuiteReport } from '../evals/index.js';
 import { formatCount, formatDuration, formatUsd, preview } from './format.js';
 import type { Sink } from './live-view.js';
 import type { Style } from './style.js';
