@@ -79,18 +79,19 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
   const totals = { steps: 0, toolCalls: 0, llmCalls: 0 };
   const suiteViolations: string[] = [];
 
-  const ctrl = new AbortController();
-  const onAbort = () => ctrl.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) ctrl.abort(opts.signal.reason);
+  // A suite signal only when something can abort it (the caller's signal, a time budget).
+  const suiteMs = opts.budget?.maxDurationMs;
+  const ctrl = opts.signal || suiteMs !== undefined ? new AbortController() : undefined;
+  const onAbort = () => ctrl?.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) ctrl?.abort(opts.signal.reason);
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
   let stopped = false;
-  const suiteMs = opts.budget?.maxDurationMs;
   const suiteTimer =
     suiteMs === undefined
       ? undefined
       : setTimeout(() => {
           stopped = true;
-          ctrl.abort(new Error('suite time budget spent'));
+          ctrl?.abort(new Error('suite time budget spent'));
         }, suiteMs);
 
   const jobs: Array<{ index: number; trial: number }> = [];
@@ -132,13 +133,13 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
     chargeSuite: (u: UsageAggregate) => {
       addUsage(judgeUsage, u);
     },
-    signal: ctrl.signal,
+    signal: ctrl?.signal,
   };
 
   let next = 0;
   const worker = async () => {
     for (;;) {
-      if (stopped || ctrl.signal.aborted) return;
+      if (stopped || ctrl?.signal.aborted) return;
       const job = jobs[next++];
       if (!job) return;
       const c = cases[job.index] as EvalCase;

@@ -24,8 +24,12 @@ export interface TrialDeps {
   resolveModel(model: string | LLMClient): Promise<LLMClient>;
   /** Charges judge usage to the suite as it is spent. */
   chargeSuite(usage: UsageAggregate): void;
-  signal: AbortSignal;
+  /** The suite's signal, when it can abort (a user signal or a suite time budget). */
+  signal: AbortSignal | undefined;
 }
+
+/** Handed to assertions when the suite cannot abort. */
+const NEVER = new AbortController().signal;
 
 const DEFAULT_STATES: readonly RunState[] = ['completed'];
 
@@ -98,28 +102,37 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
     );
   }
 
-  const ctrl = new AbortController();
-  const onSuiteAbort = () => ctrl.abort(deps.signal.reason);
-  if (deps.signal.aborted) ctrl.abort(deps.signal.reason);
-  else deps.signal.addEventListener('abort', onSuiteAbort, { once: true });
+  // A signal only when something can abort the run (the suite's, or the case's time budget):
+  // a run without one skips the runtime's abort wiring, which a 1,000-case suite notices.
   const maxMs = c.budget?.maxDurationMs;
-  // The time budget is enforced, not only reported: the run is aborted when it is spent.
-  const timer =
-    maxMs === undefined
-      ? undefined
-      : setTimeout(() => ctrl.abort(new Error('eval time budget spent')), maxMs);
+  let signal = deps.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let unlink: (() => void) | undefined;
+  if (maxMs !== undefined) {
+    // The time budget is enforced, not only reported: the run is aborted when it is spent.
+    const ctrl = new AbortController();
+    const suite = deps.signal;
+    if (suite) {
+      const onSuiteAbort = () => ctrl.abort(suite.reason);
+      if (suite.aborted) ctrl.abort(suite.reason);
+      else suite.addEventListener('abort', onSuiteAbort, { once: true });
+      unlink = () => suite.removeEventListener('abort', onSuiteAbort);
+    }
+    timer = setTimeout(() => ctrl.abort(new Error('eval time budget spent')), maxMs);
+    signal = ctrl.signal;
+  }
   let result: AgentResult;
   try {
     result = await deps.runner.run(agent, {
       userMessage: c.input,
       ...(c.context ? { context: c.context } : {}),
-      signal: ctrl.signal,
+      ...(signal ? { signal } : {}),
     });
   } catch (e) {
     return errored(trial, toErrorInfo(e), performance.now() - start);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    deps.signal.removeEventListener('abort', onSuiteAbort);
+    unlink?.();
   }
   const durationMs = performance.now() - start;
   const count = counters(result);
@@ -164,7 +177,7 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
       addUsage(judgeUsage, u);
       deps.chargeSuite(u);
     },
-    signal: deps.signal,
+    signal: deps.signal ?? NEVER,
   };
 
   const assertions: AssertionResult[] = [];
