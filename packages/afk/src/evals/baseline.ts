@@ -11,7 +11,12 @@ const BaselineSchema = z.object({
 });
 
 /** The parts of a baseline report a comparison reads. */
-export type BaselineReport = z.infer<typeof BaselineSchema>;
+export interface BaselineReport {
+  version: number;
+  suiteId: string;
+  startedAt: number;
+  cases: Array<{ id: string; passed: boolean; status?: string | undefined }>;
+}
 
 /**
  * Validates a baseline (a `SuiteReport`, e.g. parsed from a JSON report file); a newer version or
