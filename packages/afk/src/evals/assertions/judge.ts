@@ -2,8 +2,7 @@ import { AfkError } from '../../errors/index.js';
 import { estimateCostUsd } from '../../llms/pricing.js';
 import type { LLMClient } from '../../llms/types.js';
 import { contentText } from '../../llms/types.js';
-import type { Assertion, AssertionContext } from '../models/assertion.js';
-import type { EvalCase } from '../models/case.js';
+import type { AssertedCase, Assertion, AssertionContext } from '../models/assertion.js';
 import { type JudgeCache, type JudgeVerdict, judgeCacheKey } from '../models/judge-cache.js';
 import { judgeRequest, parseJudgeAnswer } from '../models/judge-model.js';
 import { verdict } from './verdict.js';
@@ -21,7 +20,7 @@ export interface LLMJudgeOptions {
 }
 
 /** The case's input as the judge reads it. */
-export function caseInputText(c: EvalCase): string {
+export function caseInputText(c: AssertedCase): string {
   if (typeof c.input === 'string') return c.input;
   return c.input
     .filter((m) => m.role === 'user')

@@ -1,8 +1,7 @@
 import type { AgentResult, UsageAggregate } from '../../events/records.js';
 import type { RunEvent } from '../../events/run-event.js';
 import type { JSONValue } from '../../internal/json.js';
-import type { LLMClient } from '../../llms/types.js';
-import type { EvalCase } from './case.js';
+import type { LLMClient, Message } from '../../llms/types.js';
 import type { JudgeCache } from './judge-cache.js';
 
 /**
@@ -28,13 +27,22 @@ export interface ToolCallView {
   agentPath: string;
 }
 
+/** The case as an assertion sees it (the data fields of `EvalCase`). */
+export interface AssertedCase {
+  readonly id: string;
+  readonly input: string | Message[];
+  readonly context?: Record<string, JSONValue>;
+  readonly expected?: JSONValue;
+  readonly tags?: string[];
+}
+
 /**
  * What an assertion is given: the case, the run's result, its log (read on first use), the
  * trajectory, the measured duration, and the means to call a judge model (the cache, a model
  * resolver, and `addUsage` to charge a judge's tokens and cost to the case and the suite).
  */
 export interface AssertionContext {
-  readonly case: EvalCase;
+  readonly case: AssertedCase;
   readonly result: AgentResult;
   /** 1-based trial number (repeats). */
   readonly trial: number;

@@ -4,7 +4,13 @@
  * `caseFromRun` (a recorded run as a replaying case), the judge's request and parser, a scripted
  * judge, and judge caches.
  */
-export type { Assertion, AssertionContext, AssertionResult, ToolCallView } from './assertion.js';
+export type {
+  AssertedCase,
+  Assertion,
+  AssertionContext,
+  AssertionResult,
+  ToolCallView,
+} from './assertion.js';
 export { type AssertionSpec, AssertionSpecSchema } from './assertion-spec.js';
 export {
   type EvalBudget,
