@@ -59,6 +59,7 @@ function optional(id: string, title: string, file: string, fnName: string): Suit
 export const suites: SuiteEntry[] = [
   { id: 'overhead', optional: false, load: async () => (await import('./overhead/suite.js')).overheadSuite },
   { id: 'bundle', optional: false, load: async () => (await import('./bundle/suite.js')).bundleSuite },
+  { id: 'evals', optional: false, load: async () => (await import('./evals-overhead.js')).suite },
   optional('llm-latency', 'LLM latency', 'llm-latency.ts', 'runLlmBench'),
   optional('dexie-chromium', 'Dexie store in Chromium', 'dexie-chromium.ts', 'runDexieBench'),
   optional('interop', 'MCP and A2A round trips', 'interop.ts', 'run'),

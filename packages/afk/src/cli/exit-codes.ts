@@ -3,9 +3,9 @@
  * differently. Stable; listed in `afk --help` and docs/cli.md.
  */
 export const EXIT = {
-  /** The run completed. */
+  /** The run completed (`afk eval`: the suite passed). */
   ok: 0,
-  /** The run ended failed, degraded or cancelled (its error code and message are printed). */
+  /** The run ended failed, degraded or cancelled (`afk eval`: the suite failed). */
   runFailed: 1,
   /** Bad command line: unknown flag or command, missing argument. */
   usage: 2,
@@ -21,6 +21,10 @@ export const EXIT = {
   unsupported: 7,
   /** `afk resume`: no such run in the store. */
   runNotFound: 8,
+  /** `afk eval`: a case regressed against `--baseline` and `--fail-on-regression` was given. */
+  regressed: 9,
+  /** `afk eval`: the suite or cases file is malformed (every issue is listed), or the baseline is. */
+  badInput: 10,
   /** A bug in afk itself; please report it with the message. */
   internal: 70,
 } as const;
@@ -29,8 +33,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The table printed by `afk --help`. */
 export const EXIT_CODES_HELP = `exit codes:
-  0   the run completed
-  1   the run ended failed, degraded or cancelled (its error code and message are printed)
+  0   the run completed (afk eval: the suite passed)
+  1   the run ended failed, degraded or cancelled (afk eval: the suite failed)
   2   bad command line (unknown flag or command, missing argument)
   3   no such file (the agent module)
   4   the module does not load (syntax error with file:line:column, or an import error)
@@ -38,6 +42,8 @@ export const EXIT_CODES_HELP = `exit codes:
   6   the run is paused (interrupted), waiting for an approval: see the printed afk resume command
   7   unsupported here (--store without afk/memory/postgres, TypeScript without tsx)
   8   afk resume: no such run in the store
+  9   afk eval: a case regressed against --baseline (with --fail-on-regression)
+  10  afk eval: malformed suite, cases or baseline file (every issue is listed)
   70  internal error in afk (a bug: please report it)`;
 
 /** An error the command reports as `afk: <message>` with its exit code (no stack). */

@@ -5,6 +5,7 @@ export const MAIN_USAGE = `afk — run AFK agents from a shell
 usage:
   afk run <module> [message] [flags]     run the Agent a module exports, live
   afk resume <run-id> --store <dir>      continue a paused run (after an approval)
+  afk eval <suite file> [flags]          run an eval suite: progress, summary, reports
   afk devtools [--port N] [--open]       the devtools app, with a bridge for Node runs
   afk help [command]                     this help, or a command's
   afk --version
@@ -85,4 +86,35 @@ flags:
 
 exit codes: 0 stopped with Ctrl-C, 2 bad flags (or a non-loopback --host without --token),
 7 the app is not built into this package or the port is in use.
+`;
+
+export const EVAL_USAGE = `usage: afk eval <suite file> [flags]
+
+Runs an eval suite (see docs/evals.md) and shows its progress (a bar on a terminal, one line per
+case otherwise, on stderr), then a summary table and the cases that did not pass; writes the
+reports to --out. The suite file is either
+  - a module (.js/.mjs; .ts/.mts through tsx) exporting \`cases\` (an array) or \`casesFile\` (a
+    JSON/YAML path, relative to the module) and \`agent\` (an Agent, or (case) => Agent), or a
+    default export { cases | casesFile, agent, ...runSuite options }; or
+  - a JSON/YAML cases file, with --agent <module>#<export>.
+
+flags:
+  -a, --agent <module#export>  the agent (default export name: agent); overrides the module's
+  -c, --concurrency <n>        cases run at once (default 4)
+  -n, --repeat <n>             trials per case (a case's own repeat wins); reports stability
+  -r, --reporter <list>        json,junit,markdown,html (default: all four)
+  -o, --out <dir>              where reports go (default: ./eval-report): report.json, junit.xml,
+                               report.md, report.html
+  -b, --baseline <file>        a report.json to compare with: regressed / improved / unchanged
+      --fail-on-regression     exit 9 when a case regressed against the baseline
+      --min-pass-rate <0..1>   share of cases that must pass (default 1: all)
+      --fail-fast              stop starting cases after the first that does not pass
+      --judge-cache <file>     llmJudge verdict cache (default: ./.afk/judge-cache.json)
+      --devtools <url>         stream the runs to \`afk devtools\` (not available in this build yet)
+      --json                   print only the JSON report on stdout
+  -q, --quiet                  print only PASSED/FAILED and the counts
+      --no-color               no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)
+  -h, --help                   this help
+
+${EXIT_CODES_HELP}
 `;

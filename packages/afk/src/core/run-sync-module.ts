@@ -123,6 +123,27 @@ function describeLoadError(e: unknown, file: string): AgentModuleError {
 }
 
 /**
+ * Imports a user's module (an agent, an eval suite): TypeScript through tsx when it is installed;
+ * a missing file, a syntax error (file:line:column) and an error thrown while loading are each an
+ * `AgentModuleError` saying which.
+ *
+ * @example
+ * const mod = await importUserModule(pathToFileURL('./evals/suite.ts').href);
+ */
+export async function importUserModule(moduleUrl: string): Promise<Record<string, unknown>> {
+  const file = moduleUrl.startsWith('file:') ? fileURLToPath(moduleUrl) : moduleUrl;
+  if (moduleUrl.startsWith('file:') && !existsSync(file)) {
+    throw new AgentModuleError('no_such_file', 'not_found', `no such file: ${file}`);
+  }
+  if (TS_RE.test(new URL(moduleUrl).pathname)) await registerTypeScript(moduleUrl);
+  try {
+    return (await import(moduleUrl)) as Record<string, unknown>;
+  } catch (e) {
+    throw describeLoadError(e, file);
+  }
+}
+
+/**
  * Imports `moduleUrl` and returns its Agent export `exportName`. TypeScript modules go through
  * tsx when it is installed (the error says how to proceed when it is not).
  *
@@ -131,16 +152,7 @@ function describeLoadError(e: unknown, file: string): AgentModuleError {
  */
 export async function loadAgentModule(moduleUrl: string, exportName: string): Promise<Agent> {
   const file = moduleUrl.startsWith('file:') ? fileURLToPath(moduleUrl) : moduleUrl;
-  if (moduleUrl.startsWith('file:') && !existsSync(file)) {
-    throw new AgentModuleError('no_such_file', 'not_found', `no such file: ${file}`);
-  }
-  if (TS_RE.test(new URL(moduleUrl).pathname)) await registerTypeScript(moduleUrl);
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(moduleUrl)) as Record<string, unknown>;
-  } catch (e) {
-    throw describeLoadError(e, file);
-  }
+  const mod = await importUserModule(moduleUrl);
   const value = mod[exportName];
   if (!value || (value as { kind?: unknown }).kind !== 'agent') {
     const names = Object.keys(mod);

@@ -1,7 +1,8 @@
 // Builds the CLI, the runSync worker and the fixtures' library into `dir` (ESM, shared chunks),
 // the way the built package would ship them, for tests that spawn them as real processes/threads.
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -34,6 +35,18 @@ export async function bundleAfk(dir: string): Promise<Bundle> {
     outExtension: { '.js': '.mjs' },
     // The CLI imports the durable store lazily; it is not part of these bundles.
     external: ['afk/memory/postgres', '../memory/postgres/index.js', 'tsx', 'tsx/*'],
+    // `yaml` (read lazily by `afk eval` for YAML cases) ships CommonJS for Node, which cannot be
+    // inlined into ESM output; its ESM build is the same parser. (The built package imports it
+    // natively.)
+    plugins: [
+      {
+        name: 'yaml-esm',
+        setup(b) {
+          const yamlDir = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
+          b.onResolve({ filter: /^yaml$/ }, () => ({ path: join(yamlDir, 'browser', 'index.js') }));
+        },
+      },
+    ],
     logLevel: 'silent',
   });
   copyFileSync(here('../../../package.json'), join(dir, 'package.json'));

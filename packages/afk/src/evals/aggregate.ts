@@ -1,0 +1,92 @@
+import type { EvalCase } from './models/case.js';
+import type { CaseReport, CaseStability, SuiteSummary, TrialReport } from './models/report.js';
+import { addUsage, zeroUsage } from './usage.js';
+
+/**
+ * How much the trials agree: the share with the majority outcome (a tie counts as failed), and
+ * each distinct final text with its count, most frequent first.
+ */
+export function stabilityOf(trials: readonly TrialReport[]): CaseStability {
+  const passedTrials = trials.filter((t) => t.passed).length;
+  const failedTrials = trials.length - passedTrials;
+  const majority = passedTrials > failedTrials ? 'passed' : 'failed';
+  const counts = new Map<string, number>();
+  for (const t of trials) counts.set(t.finalText ?? '', (counts.get(t.finalText ?? '') ?? 0) + 1);
+  return {
+    trials: trials.length,
+    passedTrials,
+    majority,
+    agreement: trials.length ? Math.max(passedTrials, failedTrials) / trials.length : 1,
+    outputs: [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count),
+  };
+}
+
+/** A case that did not run (fail-fast, suite budget, aborted). */
+export function skippedCase(c: EvalCase): CaseReport {
+  return {
+    id: c.id,
+    tags: c.tags ?? [],
+    status: 'skipped',
+    passed: false,
+    assertions: [],
+    budgetViolations: [],
+    durationMs: 0,
+    usage: zeroUsage(),
+    judgeUsage: zeroUsage(),
+    trials: [],
+  };
+}
+
+/** A case from its trials: passes when every trial passes; fields from the first trial that did not. */
+export function caseReport(c: EvalCase, trials: TrialReport[]): CaseReport {
+  if (!trials.length) return skippedCase(c);
+  const sorted = [...trials].sort((a, b) => a.trial - b.trial);
+  const rep = sorted.find((t) => !t.passed) ?? sorted[sorted.length - 1]!;
+  const status = sorted.some((t) => t.status === 'errored')
+    ? 'errored'
+    : sorted.every((t) => t.passed)
+      ? 'passed'
+      : 'failed';
+  const usage = zeroUsage();
+  const judgeUsage = zeroUsage();
+  let durationMs = 0;
+  for (const t of sorted) {
+    addUsage(usage, t.usage);
+    addUsage(judgeUsage, t.judgeUsage);
+    durationMs += t.durationMs;
+  }
+  return {
+    id: c.id,
+    tags: c.tags ?? [],
+    status,
+    passed: status === 'passed',
+    ...(rep.state === undefined ? {} : { state: rep.state }),
+    ...(rep.error ? { error: rep.error } : {}),
+    assertions: rep.assertions,
+    budgetViolations: rep.budgetViolations,
+    durationMs,
+    usage,
+    judgeUsage,
+    ...(rep.runId === undefined ? {} : { runId: rep.runId }),
+    ...(rep.finalText === undefined ? {} : { finalText: rep.finalText }),
+    trials: sorted,
+    ...(sorted.length > 1 ? { stability: stabilityOf(sorted) } : {}),
+  };
+}
+
+/** The counts of a report. */
+export function summarise(cases: readonly CaseReport[]): SuiteSummary {
+  const count = (s: CaseReport['status']) => cases.filter((c) => c.status === s).length;
+  const skipped = count('skipped');
+  const passed = count('passed');
+  const ran = cases.length - skipped;
+  return {
+    total: cases.length,
+    passed,
+    failed: count('failed'),
+    errored: count('errored'),
+    skipped,
+    passRate: ran ? passed / ran : 0,
+    trials: cases.reduce((n, c) => n + c.trials.length, 0),
+  };
+}
