@@ -110,7 +110,7 @@ flags:
       --min-pass-rate <0..1>   share of cases that must pass (default 1: all)
       --fail-fast              stop starting cases after the first that does not pass
       --judge-cache <file>     llmJudge verdict cache (default: ./.afk/judge-cache.json)
-      --devtools <url>         stream the runs to \`afk devtools\` (not available in this build yet)
+      --devtools <url>         stream the runs to a running \`afk devtools\` (devtoolsBridge)
       --json                   print only the JSON report on stdout
   -q, --quiet                  print only PASSED/FAILED and the counts
       --no-color               no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)
