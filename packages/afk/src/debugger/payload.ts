@@ -62,6 +62,14 @@ export function shapePayload(value: unknown, opts: PayloadOptions): JSONValue {
 }
 
 /**
+ * A run record's listing summary (`{ input?, steps, usage }`) is structure, not content: it is
+ * walked (its `input` omitted like any other message text), not replaced by its size.
+ */
+function isRunSummary(key: string, v: JSONValue): boolean {
+  return key === 'summary' && v !== null && typeof v === 'object' && !Array.isArray(v) && 'steps' in v;
+}
+
+/**
  * A whole record (an event, an approval, a run record) as it leaves the store: values under
  * redact keys replaced, content keys replaced by their sizes when content is excluded, long
  * strings cut. Ids and structure are kept, so the result still validates as the same record
@@ -77,7 +85,11 @@ export function shapeRecord<T>(value: T, opts: PayloadOptions): T {
     const out: { [k: string]: JSONValue } = {};
     for (const [k, x] of Object.entries(v)) {
       if (isRedactedKey(k, opts.redactKeys)) out[k] = REDACTED;
-      else out[k] = !opts.includeContent && CONTENT_KEYS.has(k) && isContent(x) ? omitted(x) : walk(x, k);
+      else
+        out[k] =
+          !opts.includeContent && CONTENT_KEYS.has(k) && isContent(x) && !isRunSummary(k, x)
+            ? omitted(x)
+            : walk(x, k);
     }
     return out;
   };

@@ -172,9 +172,14 @@ describe('B62: four BullMQ worker processes killed at random points and restarte
       expect([...completions.values()].every((c) => c === 1)).toBe(true);
       expect(readdirSync(join(evidence, 'done')).every((id) => ids.includes(id))).toBe(true);
       expect(readdirSync(join(evidence, 'double-done'))).toEqual([]);
-      // Every task's charge happened (once per task run id: a takeover resumes the same run id).
+      // Every task's charge happened (once per task run id: a takeover resumes the same run id),
+      // except where a kill landed between the charge's journal entry and the charge itself: the
+      // resumed run cannot know whether it happened, answers `side_effect_unknown` and does not
+      // charge again. Each kill can leave at most one such charge.
       const effects = readdirSync(join(evidence, 'effects'));
-      expect(new Set(effects.map((e) => e.split('__')[0])).size).toBe(tasks);
+      const charged = new Set(effects.map((e) => e.split('__')[0])).size;
+      expect(charged).toBeLessThanOrEqual(tasks);
+      expect(charged).toBeGreaterThanOrEqual(tasks - kills);
       const dups = readdirSync(join(evidence, 'dup-effects'));
       const retakes = items.filter((t) => t.attempts > 1).length;
       // The kills hit tasks in flight: those were taken over by another worker after the lock expired.
