@@ -46,7 +46,11 @@ export default defineConfig({
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'packages/*/test/**/*.browser.test.ts'],
           // Starts the local OpenAI-wire test server in Node for the browser tests (see its file).
-          globalSetup: ['packages/afk/src/llms/test-support/browser-global-setup.ts'],
+          // ...and the loopback MCP/A2A servers the interop browser tests call (see its file).
+          globalSetup: [
+            'packages/afk/src/llms/test-support/browser-global-setup.ts',
+            'packages/afk/src/mcp/test-support/browser-global-setup.ts',
+          ],
           testTimeout: 30_000,
           sequence: { groupOrder: 1 },
           browser: {

@@ -62,6 +62,7 @@ export const suites: SuiteEntry[] = [
   { id: 'evals', optional: false, load: async () => (await import('./evals-overhead.js')).suite },
   optional('llm-latency', 'LLM latency', 'llm-latency.ts', 'runLlmBench'),
   optional('dexie-chromium', 'Dexie store in Chromium', 'dexie-chromium.ts', 'runDexieBench'),
+  optional('interop', 'MCP and A2A round trips', 'interop.ts', 'run'),
 ];
 
 function isSuite(v: unknown): v is Suite {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Agent } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { scripted } from '../llms/index.js';
+import { loopbackServers } from '../mcp/test-support/loopback.js';
 import { A2AClient } from './client.js';
 import { a2aAgent } from './remote-agent.js';
 import { A2AServer } from './server.js';
@@ -37,5 +38,16 @@ describe('A2A in Chromium', () => {
       success: true,
       outputText: 'hi from the page',
     });
+  });
+
+  it('an A2AClient in the page talks to a loopback A2AServer over real HTTP (CORS, bearer auth)', async () => {
+    const { a2aUrl, token } = await loopbackServers();
+    const client = new A2AClient({ url: a2aUrl, auth: { bearerToken: token } });
+    const r = await client.send('hello');
+    expect(r.text).toBe('hello from Node');
+    expect(r.task?.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect((await client.getTask(r.task!.id)).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const anonymous = new A2AClient({ url: a2aUrl });
+    await expect(anonymous.send('hello')).rejects.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Agent } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { toolContent } from '../core/test-support/fixtures.js';
+import { Debugger, flattenSpans } from '../debugger/index.js';
 import { scripted } from '../llms/index.js';
 import type { NodeListener } from '../mcp/node-http.js';
 import { tool } from '../tools/index.js';
@@ -36,6 +37,42 @@ describe('A2AClient against a server built with the official A2A SDK', () => {
     const failed = await client.send('fail');
     expect(failed.task?.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(sdk.seen).toEqual(['hello', 'streamed', 'fail']);
+  });
+
+  it('cancelTask: a finished task on the SDK server is a protocol error; a paused AFK task is cancelled', async () => {
+    const sdk = await startSdkA2AServer();
+    closers.push(sdk.close);
+    const client = new A2AClient({ url: sdk.url });
+    const done = await client.send('hello');
+    await expect(client.cancelTask(done.task!.id)).rejects.toThrow(/cancel/i);
+    await expect(client.getTask('no-such-task')).rejects.toThrow(/not found/i);
+
+    const wire = tool({
+      name: 'wire',
+      description: 'Send money',
+      args: z.object({}),
+      needsApproval: true,
+      run: () => 'sent',
+    });
+    const runner = new Runner({ config: { interactionMode: 'external' } });
+    const server = new A2AServer({
+      agent: new Agent({
+        name: 'bank',
+        model: scripted([{ toolCalls: [{ name: 'wire', args: {} }] }]),
+        tools: [wire],
+      }),
+      runner,
+      card,
+    });
+    const l = await server.listen();
+    closers.push(() => l.close());
+    const afk = new A2AClient({ url: l.url });
+    const paused = await afk.send('pay');
+    expect(paused.task?.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const cancelled = await afk.cancelTask(paused.task!.id);
+    expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    const [run] = await runner.store.listRuns({ threadId: paused.task!.contextId });
+    expect(run?.status).toBe('cancelled');
   });
 
   it('refuses bad options with a typed error', () => {
@@ -94,6 +131,10 @@ describe('a2aAgent: a remote agent as a subagent (behaviour 60)', () => {
     const types = (await runner.events(result.runId)).map((e) => e.type);
     expect(types).toContain('subagent_started');
     expect(types).toContain('subagent_completed');
+    // On the timeline: a subagent span for the remote call, with the child run under it.
+    const tl = await new Debugger({ store: runner.store }).timeline(result.runId);
+    const span = flattenSpans(tl.root).find((s) => s.kind === 'subagent' && s.name === 'calculator');
+    expect(span?.status).toBe('ok');
   });
 
   it('a failed remote task is a subagent error the parent model sees', async () => {

@@ -6,29 +6,23 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import type { Agent } from '../agents/index.js';
-import type { AgentResult, AgentStreamHandle, ApprovalRequest, Runner } from '../core/index.js';
-import { dataPart, decisionOf, message, partsText, submittedTask, textPart } from './parts.js';
-
-/** The AFK run behind one A2A task. */
-interface TaskRun {
-  runId: string;
-  threadId: string;
-  contextId: string;
-  handle: AgentStreamHandle | undefined;
-  /** The run is paused for approval: the next message on the task decides. */
-  paused: boolean;
-}
-
-const MAX_TASKS = 10_000;
+import type { AgentResult, AgentStreamHandle, Runner } from '../core/index.js';
+import type { RunRecord } from '../memory/index.js';
+import { decisionOf, message, partsText, submittedTask, textPart } from './parts.js';
+import { answerArtifact, runIdOfTask, settledStatus } from './task-view.js';
 
 /**
- * Maps A2A tasks onto AFK runs. A message starts a run on the thread of its context (so one
- * context is one conversation); a run paused for approval makes the task `input-required`, and
- * the next message on the task decides every pending approval (text `approve`, `reject: reason`,
- * or a data part `{ decision }`) and resumes the run. Cancelling the task cancels the run.
+ * Maps A2A tasks onto AFK runs. A message starts a run of the agent (run id derived from the task
+ * id, see `runIdOfTask`) on the thread of its context, so one context is one conversation. A run
+ * paused for approval makes the task `input-required`, and the next message on the task decides
+ * every pending approval (text `approve`, `reject: reason`, or a data part `{ decision }`) and
+ * resumes the run. Cancelling the task cancels the run. Nothing lives only in this object: the
+ * run (and whether it is paused) is read from the runner's store, so another executor over the
+ * same store continues the task; only live stream handles (for cancel) are kept here.
  */
 export class AfkAgentExecutor implements AgentExecutor {
-  private readonly runs = new Map<string, TaskRun>();
+  /** Runs executing in this process, by task id. */
+  private readonly live = new Map<string, AgentStreamHandle>();
 
   constructor(
     private readonly agent: Agent,
@@ -49,92 +43,79 @@ export class AfkAgentExecutor implements AgentExecutor {
           metadata: {},
         }),
       );
+    const say = (state: TaskState, text: string) => status(state, message('agent', [textPart(text)], ids));
     try {
-      const prior = this.runs.get(taskId);
+      const runId = runIdOfTask(taskId);
+      const record = await this.runner.store.getRun(runId);
       let handle: AgentStreamHandle;
-      if (prior?.paused) {
-        const decision = decisionOf(incoming);
-        if (!decision) {
-          status(
-            TaskState.TASK_STATE_INPUT_REQUIRED,
-            message(
-              'agent',
-              [
-                textPart(
-                  "This task is waiting for an approval decision: reply 'approve' or 'reject: <reason>'.",
-                ),
-              ],
-              ids,
-            ),
-          );
-          return;
+      if (record?.status === 'interrupted') {
+        const pending = await this.runner.listApprovals({ runId, status: 'pending' });
+        if (pending.length > 0) {
+          const decision = decisionOf(incoming);
+          if (!decision) {
+            say(
+              TaskState.TASK_STATE_INPUT_REQUIRED,
+              "This task is waiting for an approval decision: reply 'approve' or 'reject: <reason>'.",
+            );
+            return;
+          }
+          try {
+            for (const a of pending) await this.runner.decideApproval({ approvalId: a.id, decision });
+          } catch (e) {
+            say(
+              TaskState.TASK_STATE_INPUT_REQUIRED,
+              `That decision was refused: ${e instanceof Error ? e.message : String(e)}`,
+            );
+            return;
+          }
         }
-        const pending = await this.runner.listApprovals({ runId: prior.runId, status: 'pending' });
-        try {
-          for (const a of pending) await this.runner.decideApproval({ approvalId: a.id, decision });
-        } catch (e) {
-          status(
-            TaskState.TASK_STATE_INPUT_REQUIRED,
-            message(
-              'agent',
-              [textPart(`That decision was refused: ${e instanceof Error ? e.message : String(e)}`)],
-              ids,
-            ),
-          );
-          return;
-        }
-        handle = this.runner.resumeStream(this.agent, { runId: prior.runId, threadId: prior.threadId });
+        handle = this.runner.resumeStream(this.agent, { runId, threadId: record.threadId });
+      } else if (record) {
+        // The task's run is executing (here or in another process) or already ended.
+        say(
+          record.result ? TaskState.TASK_STATE_FAILED : TaskState.TASK_STATE_WORKING,
+          `Task ${taskId} already has a run (${record.status}); send a new message without taskId for a new task.`,
+        );
+        return;
       } else {
         handle = this.runner.runStream(this.agent, {
+          runId,
           userMessage: partsText(incoming.parts),
           threadId: contextId,
         });
       }
-      const run: TaskRun = {
-        runId: handle.runId,
-        threadId: handle.threadId,
-        contextId,
-        handle,
-        paused: false,
-      };
-      this.remember(taskId, run);
-      status(TaskState.TASK_STATE_WORKING);
-      for await (const ev of handle) {
-        if (ev.type === 'tool_started' && ev.toolName) {
-          status(TaskState.TASK_STATE_WORKING, message('agent', [textPart(`calling ${ev.toolName}`)], ids));
+      this.live.set(taskId, handle);
+      try {
+        status(TaskState.TASK_STATE_WORKING);
+        for await (const ev of handle) {
+          if (ev.type === 'tool_started' && ev.toolName) {
+            say(TaskState.TASK_STATE_WORKING, `calling ${ev.toolName}`);
+          }
         }
+        const result = await handle.result;
+        this.finish(result, ids, bus, status);
+      } finally {
+        this.live.delete(taskId);
       }
-      const result = await handle.result;
-      run.handle = undefined;
-      this.finish(result, run, ids, bus, status);
     } catch (e) {
-      status(
-        TaskState.TASK_STATE_FAILED,
-        message('agent', [textPart(`AFK run failed: ${e instanceof Error ? e.message : String(e)}`)], ids),
-      );
+      say(TaskState.TASK_STATE_FAILED, `AFK run failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       bus.finished();
     }
   };
 
   cancelTask = async (taskId: string, bus: ExecutionEventBus): Promise<void> => {
-    const run = this.runs.get(taskId);
-    if (run?.handle) {
+    const handle = this.live.get(taskId);
+    if (handle) {
       // The executing `execute` publishes the final `canceled` state when the run ends.
-      run.handle.cancel();
+      handle.cancel();
       return;
     }
-    if (run?.paused) {
-      // A paused run has no live execution: cancel it through a resume that is cancelled at once.
-      run.paused = false;
-      const handle = this.runner.resumeStream(this.agent, { runId: run.runId, threadId: run.threadId });
-      handle.cancel();
-      await handle.result.catch(() => undefined);
-    }
+    const record = await this.cancelPausedRun(taskId);
     bus.publish(
       AgentEvent.statusUpdate({
         taskId,
-        contextId: run?.contextId ?? '',
+        contextId: record?.threadId ?? '',
         status: {
           state: TaskState.TASK_STATE_CANCELED,
           message: undefined,
@@ -146,91 +127,39 @@ export class AfkAgentExecutor implements AgentExecutor {
     bus.finished();
   };
 
-  private remember(taskId: string, run: TaskRun): void {
-    if (!this.runs.has(taskId) && this.runs.size >= MAX_TASKS) {
-      for (const [id, r] of this.runs) {
-        if (!r.handle && !r.paused) {
-          this.runs.delete(id);
-          break;
-        }
-      }
-    }
-    this.runs.set(taskId, run);
+  /**
+   * Cancels the task's run when it is paused (no execution is live): the SDK marks such a task
+   * `canceled` without calling the executor, so the server calls this first. Returns the record.
+   */
+  async cancelPausedRun(taskId: string): Promise<RunRecord | undefined> {
+    const runId = runIdOfTask(taskId);
+    const record = await this.runner.store.getRun(runId);
+    if (record?.status !== 'interrupted' || this.live.has(taskId)) return record;
+    // A resume whose signal is already aborted ends the paused run as `cancelled`.
+    const result = await this.runner
+      .resume(this.agent, { runId, threadId: record.threadId, signal: AbortSignal.abort() })
+      .catch(() => undefined);
+    return result ? { ...record, status: result.state } : record;
   }
 
   private finish(
     result: AgentResult,
-    run: TaskRun,
     ids: { taskId: string; contextId: string },
     bus: ExecutionEventBus,
     status: (state: TaskState, msg?: Message) => void,
   ): void {
-    const meta = { afkRunId: result.runId, afkThreadId: result.threadId, afkState: result.state };
-    switch (result.state) {
-      case 'completed':
-      case 'degraded': {
-        const parts = [textPart(result.finalText)];
-        if (result.finalStructured !== undefined) parts.push(dataPart(result.finalStructured));
-        bus.publish(
-          AgentEvent.artifactUpdate({
-            ...ids,
-            artifact: {
-              artifactId: crypto.randomUUID(),
-              name: 'answer',
-              description: `Answer of ${this.agent.name}`,
-              parts,
-              metadata: meta,
-              extensions: [],
-            },
-            append: false,
-            lastChunk: true,
-            metadata: {},
-          }),
-        );
-        status(TaskState.TASK_STATE_COMPLETED, message('agent', [textPart(result.finalText)], ids));
-        return;
-      }
-      case 'interrupted': {
-        const approvals = result.pending?.approvals ?? [];
-        if (approvals.length === 0) {
-          status(TaskState.TASK_STATE_FAILED, message('agent', [textPart('The run was interrupted.')], ids));
-          return;
-        }
-        run.paused = true;
-        status(
-          TaskState.TASK_STATE_INPUT_REQUIRED,
-          message(
-            'agent',
-            [textPart(approvalText(approvals)), dataPart({ approvals: approvals.map(publicApproval) })],
-            ids,
-          ),
-        );
-        return;
-      }
-      case 'cancelled':
-        status(TaskState.TASK_STATE_CANCELED, message('agent', [textPart('The run was cancelled.')], ids));
-        return;
-      default:
-        status(
-          TaskState.TASK_STATE_FAILED,
-          message('agent', [textPart(`The run failed: ${result.error?.message ?? result.state}`)], ids),
-        );
+    if (result.state === 'completed' || result.state === 'degraded') {
+      bus.publish(
+        AgentEvent.artifactUpdate({
+          ...ids,
+          artifact: answerArtifact(result, this.agent.name, ids.taskId),
+          append: false,
+          lastChunk: true,
+          metadata: {},
+        }),
+      );
     }
+    const s = settledStatus(result, result.pending?.approvals ?? [], ids);
+    status(s.state, s.message);
   }
-}
-
-function approvalText(approvals: ApprovalRequest[]): string {
-  const list = approvals.map((a) => `'${a.toolName}'${a.reason ? ` (${a.reason})` : ''}`).join(', ');
-  return `Approval needed for ${list}. Reply 'approve', 'reject: <reason>', or a data part { "decision": { "kind": "approve" } }.`;
-}
-
-function publicApproval(a: ApprovalRequest) {
-  return {
-    id: a.id,
-    toolName: a.toolName,
-    args: a.args,
-    agentPath: a.agentPath,
-    allowedDecisions: a.allowedDecisions,
-    ...(a.reason ? { reason: a.reason } : {}),
-  };
 }

@@ -5,5 +5,7 @@ export { A2AClient, A2AClientOptionsSchema } from './client.js';
 export { AfkAgentExecutor } from './executor.js';
 export type { A2AAgentOptions } from './remote-agent.js';
 export { a2aAgent } from './remote-agent.js';
+export { RunTaskStore } from './run-task-store.js';
 export type { A2AServerOptions } from './server.js';
 export { A2AServer, A2AServerOptionsSchema } from './server.js';
+export { runIdOfTask, taskIdOfRun } from './task-view.js';

@@ -11,9 +11,11 @@ import { Agent } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { scripted } from '../llms/index.js';
 import type { NodeListener } from '../mcp/node-http.js';
+import { InMemoryStore } from '../memory/index.js';
 import { tool } from '../tools/index.js';
 import { message, partsData, taskText, textPart } from './parts.js';
 import { A2AServer } from './server.js';
+import { runIdOfTask } from './task-view.js';
 
 const listeners: NodeListener[] = [];
 afterEach(async () => {
@@ -145,6 +147,89 @@ describe('A2AServer with the official A2A client (behaviour 59)', () => {
     expect(ran).toBe(1);
   });
 
+  it('a second server over the same store answers GetTask for old tasks and continues an input-required one', async () => {
+    let ran = 0;
+    const wire = tool({
+      name: 'wire',
+      description: 'Send money',
+      args: z.object({ amount: z.number() }),
+      needsApproval: true,
+      run: ({ amount }) => `sent ${amount} (#${++ran})`,
+    });
+    const model = scripted((req) => {
+      const last = req.messages.at(-1);
+      if (last?.role === 'tool') return { text: `Result: ${last.content}` };
+      if (last?.role === 'user' && last.content === 'hello') return { text: 'Hi there.' };
+      return { toolCalls: [{ name: 'wire', args: { amount: 5 } }] };
+    });
+    const agent = new Agent({ name: 'bank', model, tools: [wire] });
+    const store = new InMemoryStore();
+    const config = { interactionMode: 'external' as const };
+    const first = new A2AServer({ agent, runner: new Runner({ store, config }), card });
+    const l1 = await first.listen();
+    const c1 = await officialClient(l1.url);
+    const done = asTask(await c1.sendMessage(send('hello')));
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const paused = asTask(await c1.sendMessage(send('pay 5')));
+    const pausedToo = asTask(await c1.sendMessage(send('pay 5 again')));
+    expect(paused.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    expect(await store.getRun(runIdOfTask(paused.id))).toMatchObject({ status: 'interrupted' });
+    await l1.close();
+
+    // A new server (new runner, new SDK task store) over the same AFK store.
+    const runner2 = new Runner({ store, config });
+    const url2 = await serve(new A2AServer({ agent, runner: runner2, card }));
+    const c2 = await officialClient(url2);
+    const old = await c2.getTask({ tenant: '', id: done.id });
+    expect(old.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(old.contextId).toBe(done.contextId);
+    expect(taskText(old)).toBe('Hi there.');
+    expect(old.history[0]?.parts[0]?.content).toEqual({ $case: 'text', value: 'hello' });
+    const oldPaused = await c2.getTask({ tenant: '', id: paused.id });
+    expect(oldPaused.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const [info] = partsData(oldPaused.status?.message?.parts) as Array<{
+      approvals: Array<{ toolName: string }>;
+    }>;
+    expect(info?.approvals[0]?.toolName).toBe('wire');
+    await expect(c2.getTask({ tenant: '', id: 'never-existed' })).rejects.toThrow();
+    expect(ran).toBe(0);
+
+    const continued = asTask(
+      await c2.sendMessage(send('approve', { taskId: paused.id, contextId: paused.contextId })),
+    );
+    expect(continued.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(taskText(continued)).toBe('Result: sent 5 (#1)');
+    expect(ran).toBe(1);
+    expect((await store.getRun(runIdOfTask(paused.id)))?.status).toBe('completed');
+
+    // Cancelling the other paused task from the new server cancels its run.
+    const cancelled = await c2.cancelTask({ tenant: '', id: pausedToo.id, metadata: {} });
+    expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect((await store.getRun(runIdOfTask(pausedToo.id)))?.status).toBe('cancelled');
+    expect(ran).toBe(1);
+  });
+
+  it('concurrent conversations stay apart: each context sees only its own history', async () => {
+    // Answers with the first user message of the conversation it was given.
+    const model = scripted((req) => {
+      const first = req.messages.find((m) => m.role === 'user')?.content as string;
+      return { text: `you said first: ${first}` };
+    });
+    const url = await serve(new A2AServer({ agent: new Agent({ name: 'memo', model }), card }));
+    const [c1, c2] = await Promise.all([officialClient(url), officialClient(url)]);
+    const [t1, t2] = await Promise.all([
+      c1.sendMessage(send('I am one')).then(asTask),
+      c2.sendMessage(send('I am two')).then(asTask),
+    ]);
+    expect(t1.contextId).not.toBe(t2.contextId);
+    const [n1, n2] = await Promise.all([
+      c1.sendMessage(send('who?', { contextId: t1.contextId })).then(asTask),
+      c2.sendMessage(send('who?', { contextId: t2.contextId })).then(asTask),
+    ]);
+    expect(taskText(n1)).toBe('you said first: I am one');
+    expect(taskText(n2)).toBe('you said first: I am two');
+  });
+
   it('cancelling a task cancels its AFK run', async () => {
     let calling!: () => void;
     const callingSeen = new Promise<void>((r) => {
@@ -211,6 +296,52 @@ describe('A2AServer with the official A2A client (behaviour 59)', () => {
     await expect(anonymous.sendMessage(send('hi'))).rejects.toThrow();
     const client = await officialClient(url, { authorization: 'Bearer tok-a2a' });
     expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('secret answer');
+  });
+
+  it('an auth function accepts, refuses (401) and, when it throws, refuses with a clear 401, never a 500', async () => {
+    const model = scripted([{ text: 'tenant answer' }], { onExhausted: 'repeat_last' });
+    const url = await serve(
+      new A2AServer({
+        agent: new Agent({ name: 'helper', model }),
+        card,
+        auth: async (req) => {
+          if (req.headers.get('x-explode')) throw new Error('directory at ldap://10.0.0.9 unreachable');
+          return req.headers.get('x-tenant') === 'acme';
+        },
+      }),
+    );
+    // The card stays public; a function form advertises no static scheme.
+    const served = await (await fetch(`${url}/.well-known/agent-card.json`)).json();
+    expect(served.securitySchemes).toEqual({});
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'GetTask', params: { id: 'x' } });
+    const none = await rpc(`${url}/`, body);
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.message).toMatch(/missing or invalid credentials/);
+    expect((await rpc(`${url}/`, body, { 'x-tenant': 'other' })).status).toBe(401);
+    const threw = await rpc(`${url}/`, body, { 'x-tenant': 'acme', 'x-explode': '1' });
+    expect(threw.status).toBe(401);
+    const text = await threw.text();
+    expect(JSON.parse(text).error.message).toBe(
+      'Unauthorized: the auth check failed, so the request was refused',
+    );
+    expect(text).not.toContain('10.0.0.9');
+    const refused = await officialClient(url, { 'x-explode': '1' });
+    await expect(refused.sendMessage(send('hi'))).rejects.toThrow();
+    const client = await officialClient(url, { 'x-tenant': 'acme' });
+    expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('tenant answer');
+  });
+
+  it('API keys: X-API-Key accepted, a wrong one refused, advertised on the card', async () => {
+    const model = scripted([{ text: 'keyed' }], { onExhausted: 'repeat_last' });
+    const url = await serve(
+      new A2AServer({ agent: new Agent({ name: 'helper', model }), card, auth: { apiKeys: ['k-1'] } }),
+    );
+    const served = await (await fetch(`${url}/.well-known/agent-card.json`)).json();
+    expect(Object.keys(served.securitySchemes)).toEqual(['apiKey']);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'GetTask', params: { id: 'x' } });
+    expect((await rpc(`${url}/`, body, { 'x-api-key': 'k-2' })).status).toBe(401);
+    const client = await officialClient(url, { 'x-api-key': 'k-1' });
+    expect(taskText(asTask(await client.sendMessage(send('hi'))))).toBe('keyed');
   });
 
   it('bad input gets protocol-correct errors and the server keeps serving', async () => {

@@ -35,6 +35,7 @@ import {
 import type { ListenOptions, NodeListener } from '../mcp/node-http.js';
 import { type A2ACardInput, A2ACardInputSchema, completeCard } from './card.js';
 import { AfkAgentExecutor } from './executor.js';
+import { RunTaskStore } from './run-task-store.js';
 
 /** The options of `A2AServer`. */
 export interface A2AServerOptions extends HttpGuardOptions {
@@ -45,7 +46,11 @@ export interface A2AServerOptions extends HttpGuardOptions {
   auth?: ServerAuth;
   /** Path of the JSON-RPC endpoint (default '/'). The card is always at `/.well-known/agent-card.json`. */
   path?: string;
-  /** Where tasks are kept (default: the SDK's `InMemoryTaskStore`). */
+  /**
+   * Where task snapshots are kept (default: the SDK's `InMemoryTaskStore`). A task it does not
+   * hold is rebuilt from its AFK run in the runner's store, so with a persistent runner store a
+   * restarted server still answers `GetTask` and continues `input-required` tasks.
+   */
   taskStore?: TaskStore;
 }
 
@@ -107,11 +112,19 @@ export class A2AServer {
     this.urlKnown = options.card.url !== undefined;
     this.card = completeCard(options.card, options.card.url ?? `http://127.0.0.1${this.path}`, options.auth);
     const runner = options.runner ?? new Runner();
+    const executor = new AfkAgentExecutor(options.agent, runner);
     const handler = new DefaultRequestHandler(
       this.card,
-      options.taskStore ?? new InMemoryTaskStore(),
-      new AfkAgentExecutor(options.agent, runner),
+      new RunTaskStore(options.taskStore ?? new InMemoryTaskStore(), runner, options.agent.name),
+      executor,
     );
+    // The SDK cancels a task with no live execution (an input-required one) by itself, without
+    // the executor: cancel its paused run first.
+    const cancelTask = handler.cancelTask.bind(handler);
+    handler.cancelTask = async (params, context) => {
+      await executor.cancelPausedRun(params.id);
+      return cancelTask(params, context);
+    };
     // The handler reads its card for every request (version checks): keep it the one we serve.
     handler.getAgentCard = async () => this.card;
     this.rpc = new JsonRpcTransportHandler(handler);

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, PolicyEngine } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { toolContent } from '../core/test-support/fixtures.js';
 import { Debugger, flattenSpans } from '../debugger/index.js';
 import { scripted } from '../llms/index.js';
-import { connectMCP, type MCPConnection } from './client.js';
+import { connectMCP, type MCPConnection, mcpTools } from './client.js';
 import { type SdkServerHandle, startSdkServer } from './test-support/sdk-server.js';
 
 let sdk: SdkServerHandle;
@@ -52,7 +54,9 @@ describe('mcpTools against a server built with the official MCP SDK (behaviour 5
       { text: 'done' },
     ]);
     const agent = new Agent({ name: 'user', model, tools: conn.tools() });
-    const result = await new Runner().run(agent, { userMessage: 'go' });
+    const add = conn.tools().find((t) => t.name === 'add')!;
+    const runner = new Runner();
+    const result = await runner.run(agent, { userMessage: 'go' });
     expect(result.state).toBe('completed');
     const seen = model.requests[1];
     expect(toolContent(seen, 'ok')).toBe('{"sum":7}');
@@ -62,6 +66,12 @@ describe('mcpTools against a server built with the official MCP SDK (behaviour 5
     expect(sdk.calls.map((c) => c.tool).sort()).toEqual(['add', 'fails']);
     const rec = result.toolExecutions.find((r) => r.toolCallId === 'ok');
     expect(rec).toMatchObject({ success: true, output: { sum: 7 } });
+    // The gate journaled each call that ran (tool_started, durable before the call) with its effects.
+    const started = (await runner.events(result.runId)).filter((e) => e.type === 'tool_started');
+    expect(started.map((e) => e.data)).toEqual([
+      expect.objectContaining({ toolName: 'add', effects: 'pure', metadata: add.metadata }),
+      expect.objectContaining({ toolName: 'fails', effects: 'side_effect' }),
+    ]);
   });
 
   it('a needsApproval option pauses the run; approving runs the MCP tool once', async () => {
@@ -146,6 +156,24 @@ describe('mcpTools against a server built with the official MCP SDK (behaviour 5
     expect(toolContent(model.requests[1], 'c1')).toMatch(/Error/);
   });
 
+  it('mcpTools() returns the tools; its signal closes the connection', async () => {
+    const stop = new AbortController();
+    const tools = await mcpTools({
+      url: sdk.url,
+      headers: { authorization: 'Bearer tok-1' },
+      signal: stop.signal,
+    });
+    expect(tools.map((t) => t.name).sort()).toEqual(['add', 'big', 'echo', 'fails', 'slow']);
+    const model = oneCall('echo', { text: 'hey' });
+    const result = await new Runner().run(new Agent({ name: 'user', model, tools }), { userMessage: 'go' });
+    expect(toolContent(model.requests[1], 'c1')).toBe('echo: hey');
+    stop.abort();
+    const after = oneCall('echo', { text: 'again' });
+    await new Runner().run(new Agent({ name: 'user', model: after, tools }), { userMessage: 'go' });
+    expect(toolContent(after.requests[1], 'c1')).toMatch(/Error/);
+    expect(result.state).toBe('completed');
+  });
+
   it('a missing token is refused at connect', async () => {
     await expect(connectMCP({ url: sdk.url })).rejects.toThrow();
   });
@@ -159,6 +187,31 @@ describe('mcpTools against a server built with the official MCP SDK (behaviour 5
 });
 
 describe('stdio', () => {
+  it('the official MCP client spawns an AFK MCPServer over stdio, lists and calls its tools', async () => {
+    const fixture = fileURLToPath(new URL('./test-support/stdio-server.ts', import.meta.url));
+    const client = new Client({ name: 'official', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: ['--import', 'tsx', fixture],
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      expect(client.getServerVersion()?.name).toBe('afk-stdio');
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(['add']);
+      expect(tools[0]?.inputSchema).toMatchObject({ type: 'object', required: ['a', 'b'] });
+      const r = await client.callTool({ name: 'add', arguments: { a: 2, b: 40 } });
+      expect(r.structuredContent).toEqual({ sum: 42 });
+      const bad = await client.callTool({ name: 'add', arguments: { a: 'x' } });
+      expect(bad.isError).toBe(true);
+      await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toThrow(/not found/);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
   it('mcpTools spawns an AFK MCPServer over stdio and calls its tools', async () => {
     const fixture = fileURLToPath(new URL('./test-support/stdio-server.ts', import.meta.url));
     const conn = await connectMCP({ command: process.execPath, args: ['--import', 'tsx', fixture] });

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /**
  * Who may call an AFK protocol server (`MCPServer`, `A2AServer`): static bearer tokens
  * (`Authorization: Bearer <token>`), static API keys (`X-API-Key: <key>`), or a function of the
- * request. Without `auth` a server only answers requests addressed to a loopback host.
+ * request (return `true` to accept; `false` or anything else is a 401; a function that throws or
+ * rejects is also a 401, "the auth check failed", never a 500). The function sees the request
+ * before its body is read: check headers, do not consume the body. Without `auth` a server only
+ * answers requests addressed to a loopback host.
  *
  * @example
  * new MCPServer({ name: 'tools', version: '1.0.0', tools, auth: { bearerTokens: [process.env.MCP_TOKEN!] } });
@@ -89,19 +92,21 @@ function jsonError(status: number, message: string, extra: Record<string, string
   });
 }
 
-async function authorized(req: Request, auth: ServerAuth): Promise<boolean> {
+/** `ok`, `denied` (no or wrong credentials), or `failed` (the auth function threw). */
+async function authorized(req: Request, auth: ServerAuth): Promise<'ok' | 'denied' | 'failed'> {
   if (typeof auth === 'function') {
     try {
-      return (await auth(req)) === true;
+      return (await auth(req)) === true ? 'ok' : 'denied';
     } catch {
-      return false;
+      // Never a 500, and never the thrown message (it may name internals): a plain refusal.
+      return 'failed';
     }
   }
   const header = req.headers.get('authorization') ?? '';
   const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-  if (bearer !== undefined && (auth.bearerTokens ?? []).some((t) => safeEqual(t, bearer))) return true;
+  if (bearer !== undefined && (auth.bearerTokens ?? []).some((t) => safeEqual(t, bearer))) return 'ok';
   const key = req.headers.get('x-api-key');
-  return key !== null && (auth.apiKeys ?? []).some((k) => safeEqual(k, key));
+  return key !== null && (auth.apiKeys ?? []).some((k) => safeEqual(k, key)) ? 'ok' : 'denied';
 }
 
 /**
@@ -131,10 +136,15 @@ export async function guardRequest(
   }
   if (access === 'public') return undefined;
   if (opts.auth) {
-    if (!(await authorized(req, opts.auth))) {
-      return jsonError(401, 'Unauthorized: missing or invalid credentials', {
-        'www-authenticate': 'Bearer',
-      });
+    const verdict = await authorized(req, opts.auth);
+    if (verdict !== 'ok') {
+      return jsonError(
+        401,
+        verdict === 'failed'
+          ? 'Unauthorized: the auth check failed, so the request was refused'
+          : 'Unauthorized: missing or invalid credentials',
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     return undefined;
   }
@@ -155,7 +165,7 @@ export function applyCors(req: Request, res: Response, opts: HttpGuardOptions): 
   headers.set('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
   headers.set(
     'access-control-allow-headers',
-    'authorization, content-type, x-api-key, mcp-session-id, mcp-protocol-version, last-event-id, accept',
+    'authorization, content-type, x-api-key, mcp-session-id, mcp-protocol-version, last-event-id, accept, a2a-version, a2a-extensions',
   );
   headers.set('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version');
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });

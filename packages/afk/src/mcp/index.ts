@@ -1,3 +1,5 @@
+export type { MCPBackgroundOptions } from './background-call.js';
+export { MCPBackgroundOptionsSchema } from './background-call.js';
 export type { MCPToolsOptions } from './client.js';
 export { connectMCP, MCPConnection, MCPToolsOptionsSchema, mcpTools } from './client.js';
 export type { HttpGuardOptions, ServerAuth } from './http-guard.js';

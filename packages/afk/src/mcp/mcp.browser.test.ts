@@ -6,8 +6,9 @@ import { Agent } from '../agents/index.js';
 import { Runner } from '../core/index.js';
 import { scripted } from '../llms/index.js';
 import { tool } from '../tools/index.js';
-import { connectMCP } from './client.js';
+import { connectMCP, mcpTools } from './client.js';
 import { MCPServer } from './server.js';
+import { loopbackServers } from './test-support/loopback.js';
 
 const add = tool({
   name: 'add',
@@ -49,5 +50,42 @@ describe('MCP in Chromium', () => {
     });
     expect(result.toolExecutions[0]).toMatchObject({ toolName: 'add', success: true, output: { sum: 42 } });
     await conn.close();
+  });
+
+  it('the official client in the page calls a loopback MCPServer over real HTTP (CORS, bearer auth)', async () => {
+    const { mcpUrl, token } = await loopbackServers();
+    const client = new Client({ name: 'page-client', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    expect(client.getServerVersion()?.name).toBe('loopback-tools');
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['add']);
+    const r = await client.callTool({ name: 'add', arguments: { a: 40, b: 2 } });
+    expect(r.structuredContent).toEqual({ sum: 42 });
+    await client.close();
+
+    // Without the token the page is refused (401).
+    const refused = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    // Readable at all only because the server sent CORS headers for this page's origin.
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error.message).toMatch(/Unauthorized/);
+
+    // An agent in the page uses that server's tools through mcpTools.
+    const stop = new AbortController();
+    const tools = await mcpTools({
+      url: mcpUrl,
+      headers: { authorization: `Bearer ${token}` },
+      signal: stop.signal,
+    });
+    const model = scripted([{ toolCalls: [{ id: 'c', name: 'add', args: { a: 1, b: 1 } }] }, { text: 'ok' }]);
+    const result = await new Runner().run(new Agent({ name: 'page', model, tools }), { userMessage: 'add' });
+    expect(result.toolExecutions[0]).toMatchObject({ toolName: 'add', success: true, output: { sum: 2 } });
+    stop.abort();
   });
 });

@@ -135,6 +135,46 @@ describe('MCPServer with the official MCP client (behaviour 57)', () => {
     expect(r.structuredContent).toEqual({ sum: 2 });
   });
 
+  it('an auth function accepts, refuses (401) and, when it throws, refuses with a clear 401, never a 500', async () => {
+    const seen: string[] = [];
+    const url = await serve(
+      new MCPServer({
+        name: 'calc',
+        version: '1.0.0',
+        tools: [add],
+        auth: async (req) => {
+          seen.push(new URL(req.url).pathname);
+          if (req.headers.get('x-explode')) throw new Error('introspection service down at 10.0.0.7');
+          return req.headers.get('x-tenant-token') === 'tenant-42';
+        },
+      }),
+    );
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    const none = await rpc(url, list);
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.message).toMatch(/missing or invalid credentials/);
+    expect((await rpc(url, list, { 'x-tenant-token': 'tenant-41' })).status).toBe(401);
+    const threw = await rpc(url, list, { 'x-tenant-token': 'tenant-42', 'x-explode': '1' });
+    expect(threw.status).toBe(401);
+    const body = await threw.text();
+    expect(JSON.parse(body).error.message).toBe(
+      'Unauthorized: the auth check failed, so the request was refused',
+    );
+    expect(body).not.toContain('10.0.0.7');
+    await expect(connect(url, { 'x-explode': '1' })).rejects.toThrow();
+
+    const client = await connect(url, { 'x-tenant-token': 'tenant-42' });
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['add']);
+    const r = await client.callTool({ name: 'add', arguments: { a: 2, b: 2 } });
+    expect(r.structuredContent).toEqual({ sum: 4 });
+    expect(seen.every((p) => p === '/mcp')).toBe(true);
+    // With an auth function, listen() accepts a non-loopback host (this one refuses everyone).
+    const closed = new MCPServer({ name: 'calc', version: '1.0.0', tools: [add], auth: () => false });
+    const l = await closed.listen({ host: '0.0.0.0' });
+    listeners.push(l);
+    expect(l.host).toBe('0.0.0.0');
+  });
+
   it('answers malformed JSON-RPC with JSON-RPC errors and keeps serving', async () => {
     const url = await serve(new MCPServer({ name: 'calc', version: '1.0.0', tools: [add] }));
     const parse = await rpc(url, '{"jsonrpc": "2.0", "id": 1, "method": ');
@@ -196,6 +236,81 @@ describe('MCPServer with the official MCP client (behaviour 57)', () => {
     const client = await connect(url);
     expect((await client.listTools()).tools).toHaveLength(1);
   }, 90_000);
+
+  it('CORS is off unless configured; configured origins get preflights and headers', async () => {
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    const preflight = (url: string, origin: string) =>
+      fetch(url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+    const plain = await serve(new MCPServer({ name: 'calc', version: '1.0.0', tools: [add] }));
+    const refusedPreflight = await preflight(plain, 'https://app.example');
+    expect(refusedPreflight.status).toBe(403);
+    expect(refusedPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    const noOrigin = await rpc(plain, list);
+    expect(noOrigin.status).toBe(200);
+    expect([...noOrigin.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    await noOrigin.text();
+
+    const withCors = await serve(
+      new MCPServer({
+        name: 'calc',
+        version: '1.0.0',
+        tools: [add],
+        cors: { origins: ['https://app.example'] },
+      }),
+    );
+    const ok = await preflight(withCors, 'https://app.example');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(ok.headers.get('vary')).toBe('Origin');
+    const call = await rpc(withCors, list, { origin: 'https://app.example' });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(call.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
+    await call.text();
+    const other = await rpc(withCors, list, { origin: 'https://other.example' });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('nothing leaks between concurrent clients: each gets its own answer and progress', async () => {
+    const counter = tool({
+      name: 'count',
+      description: 'Counts',
+      args: z.object({ who: z.string() }),
+      run: ({ who }) => who,
+    });
+    // Calls `count` once for A and three times for B, then answers with the caller's message.
+    const model = scripted((req) => {
+      const user = req.messages.find((m) => m.role === 'user')?.content as string;
+      const calls = req.messages.filter((m) => m.role === 'tool').length;
+      const want = user === 'A' ? 1 : 3;
+      if (calls < want) return { toolCalls: [{ name: 'count', args: { who: user } }] };
+      return { text: `answer for ${user}` };
+    });
+    const agent = new Agent({ name: 'counter', model, tools: [counter] });
+    const url = await serve(new MCPServer({ name: 'agents', version: '1.0.0', agent }));
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    const progress: Record<string, string[]> = { A: [], B: [] };
+    const ask = (c: Client, who: 'A' | 'B') =>
+      c.callTool({ name: 'counter', arguments: { message: who } }, undefined, {
+        onprogress: (p) => progress[who]!.push(p.message ?? ''),
+      });
+    const [ra, rb] = await Promise.all([ask(a, 'A'), ask(b, 'B')]);
+    expect(ra.content).toEqual([{ type: 'text', text: 'answer for A' }]);
+    expect(rb.content).toEqual([{ type: 'text', text: 'answer for B' }]);
+    expect(progress.A!.filter((m) => m === 'calling count')).toHaveLength(1);
+    expect(progress.B!.filter((m) => m === 'calling count')).toHaveLength(3);
+    const threads = new Set([ra, rb].map((r) => (r.structuredContent as { threadId: string }).threadId));
+    expect(threads.size).toBe(2);
+  });
 
   it('serves without auth only to loopback hosts (DNS rebinding) and refuses a public listen', async () => {
     const server = new MCPServer({ name: 'calc', version: '1.0.0', tools: [add] });

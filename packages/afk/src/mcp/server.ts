@@ -17,6 +17,11 @@ import { AfkConfigError, formatIssues, fromZodIssues } from '../errors/index.js'
 import type { AnyTool } from '../tools/index.js';
 import { agentToolSpec, callAgent } from './agent-tool.js';
 import {
+  DEFAULT_BACKGROUND,
+  type MCPBackgroundOptions,
+  MCPBackgroundOptionsSchema,
+} from './background-call.js';
+import {
   applyCors,
   DEFAULT_MAX_BODY_BYTES,
   guardRequest,
@@ -44,6 +49,8 @@ export interface MCPServerOptions extends HttpGuardOptions {
   auth?: ServerAuth;
   /** Instructions sent to clients at initialization. */
   instructions?: string;
+  /** How long a call to a background (deferring) tool stays open, and its progress interval. */
+  background?: MCPBackgroundOptions;
 }
 
 const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -64,6 +71,7 @@ export const MCPServerOptionsSchema = z
     agent: z.custom<Agent>((v) => v instanceof Agent, 'must be an Agent').optional(),
     runner: z.custom<Runner>((v) => v instanceof Runner, 'must be a Runner').optional(),
     instructions: z.string().optional(),
+    background: MCPBackgroundOptionsSchema.optional(),
     ...HttpGuardOptionsShape,
   })
   .strict();
@@ -130,7 +138,10 @@ export class MCPServer {
     }
     if (options.agent) this.specs.push(agentToolSpec(options.agent));
     this.agentRunner = options.agent ? (options.runner ?? new Runner()) : undefined;
-    this.caller = new ToolCaller(options.name, options.runner);
+    this.caller = new ToolCaller(options.name, options.runner, {
+      ...DEFAULT_BACKGROUND,
+      ...(options.background ?? {}),
+    });
   }
 
   /**
@@ -140,7 +151,8 @@ export class MCPServer {
   async handle(request: Request): Promise<Response> {
     const refused = await guardRequest(request, this.opts);
     if (refused) return applyCors(request, refused, this.opts);
-    const server = this.sdkServer();
+    // Pending calls (awaiting approval or background work) are remembered per caller.
+    const server = this.sdkServer(this.opts.runner ? await callerOf(request) : 'http');
     const transport = new WebStandardStreamableHTTPServerTransport({
       maxRequestBodySize: this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     });
@@ -195,12 +207,12 @@ export class MCPServer {
 
   /** Serves over any SDK transport (one long-lived SDK server for it). */
   async connect(transport: Transport): Promise<{ close(): Promise<void> }> {
-    const server = this.sdkServer();
+    const server = this.sdkServer('local');
     await server.connect(transport);
     return { close: () => server.close() };
   }
 
-  private sdkServer(): Server {
+  private sdkServer(caller: string): Server {
     const server = new Server(
       { name: this.name, version: this.version },
       {
@@ -222,8 +234,20 @@ export class MCPServer {
       }
       const tool = this.tools.get(name);
       if (!tool) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
-      return this.caller.call(tool, args, extra.signal);
+      return this.caller.call(tool, args, {
+        signal: extra.signal,
+        progressToken: req.params._meta?.progressToken,
+        sendNotification: extra.sendNotification,
+        caller,
+      });
     });
     return server;
   }
+}
+
+/** A fingerprint of the request's credentials (SHA-256 of its Authorization and X-API-Key). */
+async function callerOf(req: Request): Promise<string> {
+  const raw = `${req.headers.get('authorization') ?? ''}\u0000${req.headers.get('x-api-key') ?? ''}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(raw));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
