@@ -5,8 +5,30 @@
  */
 export { type AfkContextValue, AfkProvider, useAfk, useAfkOptional } from './context.js';
 export { AfkDevtools, type AfkDevtoolsProps, type DevtoolsPosition } from './devtools/AfkDevtools.js';
+export { parseSuiteReport, type ReportImport } from './eval-report-import.js';
+export {
+  type CellChange,
+  caseScore,
+  cellChange,
+  EVAL_FILTERS,
+  type EvalFilter,
+  type EvalMatrix,
+  evalMatrix,
+  filterRows,
+  type MatrixRow,
+  parseEvalFilter,
+  percentile,
+  regressionsOf,
+  runsOfSuite,
+  type SuiteRun,
+  type SuiteRunStats,
+  suiteRunId,
+  suiteRunStats,
+  toSuiteRuns,
+} from './eval-summary.js';
 export { formatCost, formatDuration, formatTokens } from './format.js';
 export { RunTimeline, type RunTimelineProps } from './RunTimeline.js';
 export { SpanInspector } from './SpanInspector.js';
+export { type EvalRunsState, useEvalRuns } from './use-eval-runs.js';
 export { type RunData, useRun } from './use-run.js';
 export { type QueryState, useStoreQuery } from './use-store-query.js';
