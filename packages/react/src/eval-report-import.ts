@@ -35,7 +35,11 @@ export function parseSuiteReport(text: string): ReportImport {
   ) => {
     const v = o[key];
     const ok =
-      type === 'array' ? Array.isArray(v) : type === 'object' ? isObj(v) : typeof v === type && !Number.isNaN(v);
+      type === 'array'
+        ? Array.isArray(v)
+        : type === 'object'
+          ? isObj(v)
+          : typeof v === type && !Number.isNaN(v);
     if (!ok)
       issues.push(
         `${at}${key}: expected ${type}, got ${v === undefined ? 'nothing' : JSON.stringify(v)?.slice(0, 40)}`,

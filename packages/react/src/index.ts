@@ -5,6 +5,7 @@
  */
 export { type AfkContextValue, AfkProvider, useAfk, useAfkOptional } from './context.js';
 export { AfkDevtools, type AfkDevtoolsProps, type DevtoolsPosition } from './devtools/AfkDevtools.js';
+export { EvalDashboard, type EvalDashboardProps, type EvalDashboardState } from './EvalDashboard.js';
 export { parseSuiteReport, type ReportImport } from './eval-report-import.js';
 export {
   type CellChange,
