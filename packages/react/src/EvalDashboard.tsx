@@ -142,7 +142,7 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
           </p>
         )}
         <div className="afk-eval-toolbar">
-          <div role="group" aria-label="Filter cases" className="afk-eval-filters">
+          <fieldset aria-label="Filter cases" className="afk-eval-filters">
             {EVAL_FILTERS.map((f) => (
               <button
                 type="button"
@@ -154,7 +154,7 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
                 {f}
               </button>
             ))}
-          </div>
+          </fieldset>
           <EvalTrend runs={history} />
         </div>
         <div className="afk-eval-body">
