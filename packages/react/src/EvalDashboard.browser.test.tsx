@@ -92,7 +92,7 @@ async function storeWithTwoRuns() {
       },
     }),
     kase('italy', 'errored', {
-      error: { code: 'agent_factory', message: 'factory threw' } as CaseReport['error'],
+      error: { code: 'agent_factory', message: 'factory threw' },
     }),
   ]);
   for (const r of [first, second])

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CASE_GLYPH, EvalCaseDetail } from './EvalCaseDetail.js';
-import { EvalImport } from './EvalImport.js';
+import { EvalImport, type ImportResult } from './EvalImport.js';
 import { EvalTrend } from './EvalTrend.js';
 import {
   caseScore,
@@ -49,6 +49,7 @@ const when = (t: number) => new Date(t).toLocaleString();
 export function EvalDashboard({ state, onNavigate, runHref = defaultHref, columns = 6 }: EvalDashboardProps) {
   const runs = useEvalRuns();
   const [own, setOwn] = useState<EvalDashboardState>({ filter: 'all' });
+  const [imported, setImported] = useState<ImportResult>();
   const nav = onNavigate && state ? state : own;
   const go = (next: EvalDashboardState) => (onNavigate ? onNavigate(next) : setOwn(next));
 
@@ -62,6 +63,8 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
   const all = runs.data;
   const importer = (
     <EvalImport
+      result={imported}
+      setResult={setImported}
       onImported={(id) => {
         runs.refresh();
         go({ suiteRunId: id, filter: 'all' });
@@ -87,7 +90,8 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
   const stats = suiteRunStats(current.report);
   const reg = regressionsOf(current, history);
   const runNo = (r: SuiteRun) => history.length - history.indexOf(r);
-  const suites = [...new Map(all.map((r) => [r.suiteId, r])).values()];
+  // `all` is newest first: each suite's newest run.
+  const suites = [...new Map([...all].reverse().map((r) => [r.suiteId, r])).values()].reverse();
   const open = nav.caseId ? current.report.cases.find((c) => c.id === nav.caseId) : undefined;
 
   return (

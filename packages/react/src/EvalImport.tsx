@@ -1,15 +1,29 @@
-import { type ChangeEvent, useState } from 'react';
+import type { ChangeEvent } from 'react';
 import { useAfk } from './context.js';
 import { parseSuiteReport } from './eval-report-import.js';
 import { suiteRunId } from './eval-summary.js';
+
+/** What the last import said: its first line, then any issues. */
+export interface ImportResult {
+  ok: boolean;
+  lines: string[];
+}
 
 /**
  * "Import report": reads a JSON `SuiteReport` (e.g. from CI), validates it and saves it with
  * `putEvalReport`; a bad file lists its issues and saves nothing.
  */
-export function EvalImport({ onImported }: { onImported(id: string): void }) {
+export function EvalImport({
+  onImported,
+  result,
+  setResult,
+}: {
+  onImported(id: string): void;
+  /** The last import's outcome (kept by the parent: the importer moves once there is data). */
+  result: ImportResult | undefined;
+  setResult(r: ImportResult): void;
+}) {
   const { store } = useAfk();
-  const [result, setResult] = useState<{ ok: boolean; lines: string[] }>();
 
   const onChange = async (e: ChangeEvent<HTMLInputElement>) => {
     const input = e.currentTarget;

@@ -6,7 +6,7 @@ export function EvalTrend({ runs }: { runs: readonly SuiteRun[] }) {
   const w = 120;
   const h = 28;
   if (points.length === 0) return null;
-  const x = (i: number) => (points.length === 1 ? w / 2 : 2 + (i * (w - 4)) / (points.length - 1));
+  const x = (i: number) => (points.length === 1 ? w / 2 : 4 + (i * (w - 8)) / (points.length - 1));
   const y = (p: number) => 2 + (1 - p) * (h - 4);
   const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p).toFixed(1)}`).join(' ');
   const label = `pass rate over ${points.length} run${points.length === 1 ? '' : 's'}: ${points

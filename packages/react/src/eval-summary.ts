@@ -47,7 +47,8 @@ export function percentile(values: readonly number[], p: number): number | undef
 
 /** Mean of a case's assertion scores (every trial's); `undefined` without assertions. */
 export function caseScore(c: CaseReport): number | undefined {
-  const scores = trialsOf(c).flatMap((t) => t.assertions.map((a) => a.score));
+  let scores = trialsOf(c).flatMap((t) => t.assertions.map((a) => a.score));
+  if (scores.length === 0) scores = c.assertions.map((a) => a.score);
   if (scores.length === 0) return undefined;
   return scores.reduce((s, x) => s + x, 0) / scores.length;
 }
