@@ -23,6 +23,11 @@ const afkFromSource = {
   find: /^afk\/([a-z0-9-]+)$/,
   replacement: fileURLToPath(new URL('./packages/afk/src/$1/index.ts', import.meta.url)),
 };
+/** The one file subpath (`afk/core/approval-edit`). */
+const afkApprovalEditFromSource = {
+  find: /^afk\/core\/approval-edit$/,
+  replacement: fileURLToPath(new URL('./packages/afk/src/core/approval-edit.ts', import.meta.url)),
+};
 
 export default defineConfig({
   test: {
@@ -41,7 +46,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: [afkFromSource] },
+        resolve: { alias: [afkApprovalEditFromSource, afkFromSource] },
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'packages/*/test/**/*.browser.test.ts'],

@@ -27,6 +27,11 @@ try {
   for (const required of ['README.md', 'LICENSE', 'package.json'])
     if (!files.has(required)) problems.push(`missing ${required}`);
   if (!files.has('dist/core/index.js')) problems.push('missing dist/ (run npm run build first)');
+  // `afk devtools` serves the app from here (scripts/copy-devtools-app.mjs, run by `npm run build`).
+  if (!files.has('dist/devtools-app/index.html'))
+    problems.push('missing dist/devtools-app/index.html: the devtools app `afk devtools` serves');
+  for (const path of files.keys())
+    if (path.startsWith('dist/devtools-app/test-pages/')) problems.push(`ships an e2e test page: ${path}`);
   const testCode = /(\.test\.|\/test-support\/|test-helpers\.|store-contract\.)/;
   for (const path of files.keys()) if (testCode.test(path)) problems.push(`ships test code: ${path}`);
   for (const [name, target] of Object.entries(pkg.bin ?? {})) {

@@ -23,9 +23,18 @@ const browser = await chromium.launch({
 });
 for (const scheme of ['light', 'dark']) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, colorScheme: scheme });
-  await page.goto(`${base}/#/runs`);
   if (process.env.SEED) {
-    await page.evaluate(async (n) => window.__afkSeed?.(Number(n)), process.env.SEED);
+    await page.goto(`${base}/test-pages/seed.html`);
+    await page.waitForFunction(() => typeof window.afkSeed === 'function');
+    await page.evaluate(
+      async (n) =>
+        window.afkSeed(Number(n), {
+          corrupt: 1,
+          spacingMs: 20000,
+          from: Date.now() - Number(n) * 20000 + 30000,
+        }),
+      process.env.SEED,
+    );
   }
   for (const [name, hash, act] of views) {
     if (only.length && !only.includes(name)) continue;

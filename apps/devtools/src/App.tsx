@@ -10,6 +10,7 @@ import { EvalsView } from './views/EvalsView';
 import { PlaygroundView } from './views/PlaygroundView';
 import { RunPage } from './views/RunPage';
 import { RunsView } from './views/RunsView';
+import { ImportDrop } from './views/run/ImportDrop';
 import { SettingsView } from './views/SettingsView';
 import './chrome/chrome.css';
 
@@ -58,6 +59,7 @@ export function App() {
       </main>
       <StatusBar />
       {sheet && <ShortcutSheet onClose={closeSheet} />}
+      <ImportDrop />
     </div>
   );
 }

@@ -99,6 +99,8 @@ interface SizeFigures {
   memory: StepFigures[];
   /** DexieStore runs with the 20 ms model. */
   latency: StepFigures[];
+  /** The same with a side-effecting tool (its journal and result are never overlapped). */
+  latencySideEffect: StepFigures[];
   bytes: StepFigures;
   medianStepMs: number;
   /** Median of step − model − tool, zero-latency model. */
@@ -106,6 +108,8 @@ interface SizeFigures {
   /** Median of step − model − tool, 20 ms model; and its p90. */
   latencyOverheadMs: number;
   latencyOverheadP90Ms: number;
+  /** Median of step − model − tool, 20 ms model, side-effecting tool. */
+  sideEffectOverheadMs: number;
   /** Median step and model time in the 20 ms runs. */
   latencyStepMs: number;
   p90StepMs: number;
@@ -283,6 +287,7 @@ async function measureSize(
   const dexie: StepFigures[] = [];
   const memory: StepFigures[] = [];
   const latency: StepFigures[] = [];
+  const latencySideEffect: StepFigures[] = [];
   const base = {
     threadMessages: n,
     steps: plan.steps,
@@ -308,7 +313,19 @@ async function measureSize(
     });
     if (rep > 0) latency.push(f);
   }
-  ctx.log(`  thread ${n}: ${plan.latencyReps} runs with a ${MODEL_LATENCY_MS} ms model done`);
+  for (let rep = 0; rep < plan.latencyReps; rep++) {
+    latencySideEffect.push(
+      await call(page, 'stepOverhead', {
+        ...base,
+        store: 'dexie',
+        modelLatencyMs: MODEL_LATENCY_MS,
+        toolEffects: 'side_effect',
+      }),
+    );
+  }
+  ctx.log(
+    `  thread ${n}: ${plan.latencyReps} runs with a ${MODEL_LATENCY_MS} ms model (pure, side effect) done`,
+  );
   // Sizes: one more (untimed) run that serialises every batch and asks for storage usage.
   const bytes = await call(page, 'stepOverhead', {
     ...base,
@@ -326,11 +343,13 @@ async function measureSize(
     dexie,
     memory,
     latency,
+    latencySideEffect,
     bytes,
     medianStepMs: median(steps),
     overheadMs: median(dexie.flatMap((f) => f.overheadMs)),
     latencyOverheadMs: median(latencyOverheads),
     latencyOverheadP90Ms: pct(latencyOverheads, 90),
+    sideEffectOverheadMs: median(latencySideEffect.flatMap((f) => f.overheadMs)),
     latencyStepMs: median(latency.flatMap((f) => f.stepMs)),
     p90StepMs: pct(steps, 90),
     meanStepMs: median(dexie.map((f) => f.runMs / plan.steps)),
@@ -431,8 +450,9 @@ function writeNote(b: WriteBreakdown, s: SizeFigures): string {
   const sequential = m['raw IDB, read + awaited requests (default)'] ?? Number.NaN;
   const validation = m['validation only (RunEventSchema per event)'] ?? Number.NaN;
   return (
-    `Each step makes ${fmt(s.writesPerStep, 0)} durable writes (the model response with the journal before the tool runs; ` +
-    `the tool result before the next model call). One DexieStore.write costs ${fmt(store, 2)} ms; a raw IndexedDB ` +
+    `Each step makes ${fmt(s.writesPerStep, 0)} durable writes (the model response with the journal; the tool result with the next step's opening). ` +
+    "With a zero-latency model the loop waits for each right away; with a slower one a pure step's writes commit while the tool body and the next model call run (see the 20 ms table). " +
+    `One DexieStore.write costs ${fmt(store, 2)} ms; a raw IndexedDB ` +
     `transaction with the same rows, all requests issued at once, ${fmt(floor, 2)} ms (the commit floor here), and ` +
     `${fmt(sequential, 2)} ms when, like the store, it first reads the last seq and then awaits each request in turn. ` +
     `Zod validation of the events is ${fmt(validation, 3)} ms. ` +
@@ -456,6 +476,7 @@ function latencyTable(sizes: SizeFigures[], plan: Plan): Table {
       'median overhead ms/step (step − model − tool)',
       'p90 overhead',
       'zero-latency model: overhead ms/step',
+      `side-effecting tool (${MODEL_LATENCY_MS} ms model): overhead ms/step`,
     ],
     rows: sizes.map((s) => [
       s.threadMessages.toLocaleString('en-US'),
@@ -463,6 +484,7 @@ function latencyTable(sizes: SizeFigures[], plan: Plan): Table {
       fmt(s.latencyOverheadMs, 3),
       fmt(s.latencyOverheadP90Ms, 3),
       fmt(s.overheadMs, 3),
+      fmt(s.sideEffectOverheadMs, 3),
     ]),
   };
 }
@@ -625,7 +647,7 @@ export async function runDexieBench(ctx: SuiteContext): Promise<SuiteResult> {
       `Bytes: JSON size of the rows each step writes (measured over ${plan.steps * 4} steps), and the change in navigator.storage.estimate() usage, which Chromium reports at the granularity of its LevelDB files.`,
       `Where step time goes: ${dominant.join('; ')}.`,
       writeNote(breakdown[0]!.b, sizes[0]!),
-      `With a ${MODEL_LATENCY_MS} ms model (a timer in the page) a step's overhead is its time minus the model call's own time (call to answer) and the tool's own time; store writes that need not precede the next action overlap the model call.`,
+      `With a ${MODEL_LATENCY_MS} ms model (a timer in the page) a step's overhead is its time minus the model call's own time (call to answer) and the tool's own time; store writes that need not precede the next action overlap the model call (and a pure tool's journal its body). With a side-effecting tool nothing of the step overlaps: its journal entry commits before it runs and its result before the next model call (two commits a step), which the last column shows.`,
     ];
     const perSize = sizes.map((s) => ({ n: s.threadMessages, ms: round(s.medianStepMs) }));
     const latencyOverhead = sizes.map((s) => ({ n: s.threadMessages, ms: round(s.latencyOverheadMs) }));
@@ -652,10 +674,11 @@ export async function runDexieBench(ctx: SuiteContext): Promise<SuiteResult> {
       data: {
         plan,
         userAgent,
-        sizes: sizes.map(({ dexie, memory, latency, bytes, ...s }) => ({
+        sizes: sizes.map(({ dexie, memory, latency, latencySideEffect, bytes, ...s }) => ({
           ...s,
           latencySamplesOverheadMs: latency.map((f) => f.overheadMs.map((x) => round(x))),
           latencySamplesStepMs: latency.map((f) => f.stepMs.map((x) => round(x))),
+          sideEffectSamplesOverheadMs: latencySideEffect.map((f) => f.overheadMs.map((x) => round(x))),
           samplesStepMs: dexie.map((f) => f.stepMs.map((x) => round(x))),
           samplesWriteMs: dexie.map((f) => f.writeMs.map((x) => round(x))),
           memorySamplesStepMs: memory.map((f) => f.stepMs.map((x) => round(x))),

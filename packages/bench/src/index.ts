@@ -63,6 +63,9 @@ export const suites: SuiteEntry[] = [
   optional('llm-latency', 'LLM latency', 'llm-latency.ts', 'runLlmBench'),
   optional('dexie-chromium', 'Dexie store in Chromium', 'dexie-chromium.ts', 'runDexieBench'),
   optional('interop', 'MCP and A2A round trips', 'interop.ts', 'run'),
+  optional('workers', 'Workers and durable stores', 'workers.ts', 'runWorkersBench'),
+  optional('run-view-chromium', 'Devtools run view in Chromium', 'run-view-chromium.ts', 'runRunViewBench'),
+  optional('devtools-ui', 'Devtools UI', 'devtools-ui.ts', 'runDevtoolsUiBench'),
 ];
 
 function isSuite(v: unknown): v is Suite {

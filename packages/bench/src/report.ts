@@ -36,7 +36,7 @@ export function targetsTable(targets: Target[]): Table {
     rows: targets.map((t) => [
       t.description + (t.note ? ` (${t.note})` : ''),
       t.actual === null ? '—' : `${fmt(t.actual, t.unit === '×' ? 3 : 1)} ${t.unit}`,
-      `${t.comparison === '<=' ? '≤' : '<'} ${fmt(t.limit, t.unit === '×' ? 2 : 1)} ${t.unit}`,
+      `${t.comparison === '<=' ? '≤' : t.comparison === '>=' ? '≥' : '<'} ${fmt(t.limit, t.unit === '×' ? 2 : 1)} ${t.unit}`,
       verdict(t),
     ]),
     alignRight: [1, 2],

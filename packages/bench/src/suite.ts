@@ -18,8 +18,8 @@ export interface Target {
   description: string;
   actual: number | null;
   limit: number;
-  /** How `actual` compares with `limit`. */
-  comparison: '<=' | '<';
+  /** How `actual` compares with `limit` (`>=`: a floor, e.g. a speed-up). */
+  comparison: '<=' | '<' | '>=';
   unit: string;
   pass: boolean | null;
   note?: string;
@@ -50,6 +50,13 @@ export interface Suite {
 
 /** Builds a target, deciding `pass` from `actual` (null when unmeasured). */
 export function target(t: Omit<Target, 'pass'>): Target {
-  const pass = t.actual === null ? null : t.comparison === '<=' ? t.actual <= t.limit : t.actual < t.limit;
+  const pass =
+    t.actual === null
+      ? null
+      : t.comparison === '<='
+        ? t.actual <= t.limit
+        : t.comparison === '>='
+          ? t.actual >= t.limit
+          : t.actual < t.limit;
   return { ...t, pass };
 }

@@ -1,146 +1,177 @@
-import { Debugger, type RunView, type Span } from 'afk/debugger';
-
-type JSONValue = Span['attributes'][string];
-
-import type { Message } from 'afk/llms';
-import { useMemo } from 'react';
-import { useAfk } from './context.js';
+import type { Span, Timeline } from 'afk/debugger';
+import { useState } from 'react';
 import { formatCost, formatDuration, formatTokens, KIND_GLYPH, STATUS_GLYPH } from './format.js';
-import { useStoreQuery } from './use-store-query.js';
+import { ErrorTab, IoTab, MessagesTab, RawTab, UsageTab } from './inspector-tabs.js';
+import { type SpanFacts, spanFacts } from './span-facts.js';
+import { previousLlmSpan } from './span-tree.js';
+
+export type InspectorTab = 'messages' | 'io' | 'raw' | 'usage' | 'error';
+
+export interface SpanInspectorProps {
+  span: Span | undefined;
+  /** The span's timeline: lets the Messages tab mark what is new since the previous model call. */
+  timeline?: Timeline | undefined;
+}
+
+const TAB_LABEL: Record<InspectorTab, string> = {
+  messages: 'Messages',
+  io: 'Input / Output',
+  raw: 'Raw',
+  usage: 'Usage',
+  error: 'Error',
+};
 
 /**
- * What one span holds: a summary (model, tokens, cost, latency, decision), its input and output
- * as JSON, the error with its code, and — for model calls — the conversation as the model saw it,
- * rendered as a chat. Reads the store for the messages (time travel through `Debugger.stateAt`).
+ * What one span holds, in tabs: **Messages** (the conversation as the model saw it at this
+ * span, from `Debugger.stateAt`, as a chat with what is new since the previous step marked),
+ * **Input / Output** (collapsible JSON), **Raw** (the log events of the span and the captured
+ * provider request), **Usage** (tokens, cached, cost, latency), **Error** (code, message,
+ * retryable, request id). Approval spans show the decision and who made it; background spans
+ * their ticket.
  *
  * @example
- * <SpanInspector span={selected} />
+ * <SpanInspector span={selected} timeline={tl} />
  */
-export function SpanInspector({ span }: { span: Span | undefined }) {
+export function SpanInspector({ span, timeline }: SpanInspectorProps) {
   if (!span)
     return (
       <aside className="afk-inspector" data-testid="span-inspector">
         <p className="afk-empty">Select a span to see what happened in it.</p>
       </aside>
     );
-  const a = span.attributes;
-  const facts: Array<[string, string]> = [];
-  const add = (label: string, v: JSONValue | undefined, fmt: (x: never) => string = String) => {
-    if (v !== undefined && v !== null) facts.push([label, fmt(v as never)]);
-  };
-  add('model', a['gen_ai.response.model'] ?? a['gen_ai.request.model']);
-  add('input tokens', a['gen_ai.usage.input_tokens'], formatTokens);
-  add('output tokens', a['gen_ai.usage.output_tokens'], formatTokens);
-  add('cached input', a['gen_ai.usage.cached_input_tokens'], formatTokens);
-  add('cost', a.costUsd, formatCost);
-  add('latency', a['afk.latency_ms'], formatDuration);
-  add('finish', a['gen_ai.response.finish_reasons']);
-  add('call id', a['gen_ai.tool.call.id']);
-  add('effects', a['afk.tool.effects']);
-  add('attempts', a['afk.tool.attempts']);
-  add('policy', a['afk.policy.action']);
-  add('rule', a['afk.policy.rule_id']);
-  add('approval', a['afk.approval.status']);
-  add('decided by', a['afk.approval.by']);
-  add('waited', a['afk.wait_ms'], formatDuration);
-  add('ticket', a['afk.ticket_id']);
-  add('child run', a['afk.child_run_id']);
-  add('state', a['afk.state']);
-  const input = a['afk.tool.args'] ?? a['afk.task'];
-  const output = a['afk.tool.output'] ?? a['afk.tool.result'] ?? a['afk.output.text'];
-  const toolCalls = a['afk.output.tool_calls'];
-  const errorType = a['error.type'];
+  return <Inspector key={span.id} span={span} timeline={timeline} />;
+}
+
+function tabsOf(span: Span, f: SpanFacts): InspectorTab[] {
+  const tabs: InspectorTab[] = [];
+  if (span.kind !== 'background') tabs.push('messages');
+  if (f.input !== undefined || f.output !== undefined || f.toolCalls || f.approval?.decision !== undefined)
+    tabs.push('io');
+  tabs.push('raw');
+  if (f.usage) tabs.push('usage');
+  if (f.error) tabs.push('error');
+  return tabs;
+}
+
+function Inspector({ span, timeline }: { span: Span; timeline: Timeline | undefined }) {
+  const f = spanFacts(span);
+  const tabs = tabsOf(span, f);
+  // A model call opens on what it saw; the others on their input and output (the run span's
+  // whole conversation is a fold of the entire log: one click away, not paid for on every open).
+  const first: InspectorTab = f.error
+    ? 'error'
+    : span.kind !== 'llm' && tabs.includes('io')
+      ? 'io'
+      : (tabs[0] as InspectorTab);
+  const [tab, setTab] = useState<InspectorTab>(first);
+  const prev = span.kind === 'llm' && timeline ? previousLlmSpan(timeline.root, span) : undefined;
+  const dur = span.endTs === undefined ? undefined : span.endTs - span.startTs;
   return (
     <aside className="afk-inspector" data-testid="span-inspector" aria-label={`Span ${span.name}`}>
       <header className="afk-inspector-head">
-        <span className={`afk-kind afk-kind-${span.kind}`}>{KIND_GLYPH[span.kind]}</span>
-        <strong>
+        <span className={`afk-kind afk-kind-${span.kind}`} aria-hidden="true">
+          {KIND_GLYPH[span.kind]}
+        </span>
+        <strong className="afk-inspector-title">
           {span.kind} · {span.name}
         </strong>
         <span className={`afk-pill afk-status-${span.status}`} data-testid="span-status">
           {STATUS_GLYPH[span.status]} {span.status}
         </span>
-        <span className="afk-muted afk-mono">
-          {formatDuration(span.endTs === undefined ? undefined : span.endTs - span.startTs)}
-        </span>
+        <span className="afk-muted afk-mono afk-small">{formatDuration(dur)}</span>
       </header>
-      <p className="afk-muted afk-mono afk-small">
+      <p className="afk-muted afk-mono afk-small afk-inspector-sub">
         {span.agentPath} · seq {span.fromSeq}
         {span.toSeq === undefined ? '' : `–${span.toSeq}`}
+        {f.usage?.totalTokens !== undefined && ` · ${formatTokens(f.usage.totalTokens)} tok`}
+        {f.usage?.costUsd !== undefined && ` · ${formatCost(f.usage.costUsd)}`}
       </p>
-      {errorType !== undefined && (
-        <section className="afk-error" data-testid="span-error">
-          <strong className="afk-mono">{String(errorType)}</strong>
-          {a['afk.error.message'] !== undefined && <span> {String(a['afk.error.message'])}</span>}
-        </section>
+      {f.error && (
+        <p className="afk-error afk-inspector-error" data-testid="span-error">
+          <strong className="afk-mono">{f.error.code}</strong>
+          {f.error.message !== undefined && <span> {f.error.message}</span>}
+        </p>
       )}
-      {facts.length > 0 && (
-        <dl className="afk-facts">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd className="afk-mono">{v}</dd>
+      {f.approval && (
+        <dl className="afk-decision" data-testid="span-approval">
+          <div>
+            <dt>decision</dt>
+            <dd className={`afk-approval-${f.approval.status}`}>{f.approval.status}</dd>
+          </div>
+          <div>
+            <dt>decided by</dt>
+            <dd className="afk-mono">
+              {f.approval.by ?? (f.approval.status === 'pending' ? '— (waiting)' : '—')}
+            </dd>
+          </div>
+          {f.approval.waitedMs !== undefined && (
+            <div>
+              <dt>waited</dt>
+              <dd className="afk-mono">{formatDuration(f.approval.waitedMs)}</dd>
             </div>
-          ))}
+          )}
+          {(f.approval.rule || f.approval.reason) && (
+            <div>
+              <dt>why asked</dt>
+              <dd>{[f.approval.rule, f.approval.reason].filter(Boolean).join(' · ')}</dd>
+            </div>
+          )}
         </dl>
       )}
-      {input !== undefined && <JsonBlock title="Input" value={input} testId="span-input" />}
-      {toolCalls !== undefined && Array.isArray(toolCalls) && toolCalls.length > 0 && (
-        <JsonBlock title="Tool calls" value={toolCalls} testId="span-tool-calls" />
+      {f.ticket && (
+        <dl className="afk-decision" data-testid="span-ticket">
+          <div>
+            <dt>ticket</dt>
+            <dd className="afk-mono">{f.ticket.id}</dd>
+          </div>
+          <div>
+            <dt>state</dt>
+            <dd>{span.status === 'paused' ? 'waiting' : span.status === 'ok' ? 'resolved' : 'failed'}</dd>
+          </div>
+          {f.ticket.waitedMs !== undefined && (
+            <div>
+              <dt>waited</dt>
+              <dd className="afk-mono">{formatDuration(f.ticket.waitedMs)}</dd>
+            </div>
+          )}
+          {f.ticket.expiresAt !== undefined && (
+            <div>
+              <dt>expires</dt>
+              <dd className="afk-mono">{new Date(f.ticket.expiresAt).toLocaleString()}</dd>
+            </div>
+          )}
+        </dl>
       )}
-      {output !== undefined && output !== '' && (
-        <JsonBlock title="Output" value={output} testId="span-output" />
-      )}
-      {a['afk.approval.decision'] !== undefined && (
-        <JsonBlock title="Decision" value={a['afk.approval.decision']} />
-      )}
-      {span.kind === 'llm' && <ModelSaw runId={span.runId} seq={span.fromSeq} />}
-      <details className="afk-details">
-        <summary>All attributes</summary>
-        <pre className="afk-json">{JSON.stringify(a, null, 2)}</pre>
-      </details>
+      <div className="afk-tabs" role="tablist" aria-label="Span details">
+        {tabs.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`afk-tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`afk-tabpanel-${t}`}
+            className={`afk-tab${tab === t ? ' is-active' : ''}${t === 'error' ? ' is-error' : ''}`}
+            data-testid={`inspector-tab-${t}`}
+            onClick={() => setTab(t)}
+          >
+            {TAB_LABEL[t]}
+          </button>
+        ))}
+      </div>
+      <div
+        className="afk-tabpanel"
+        role="tabpanel"
+        id={`afk-tabpanel-${tab}`}
+        aria-labelledby={`afk-tab-${tab}`}
+        data-testid={`inspector-panel-${tab}`}
+      >
+        {tab === 'messages' && <MessagesTab span={span} previous={prev} />}
+        {tab === 'io' && <IoTab span={span} facts={f} />}
+        {tab === 'raw' && <RawTab span={span} facts={f} />}
+        {tab === 'usage' && f.usage && <UsageTab usage={f.usage} />}
+        {tab === 'error' && f.error && <ErrorTab error={f.error} />}
+      </div>
     </aside>
   );
-}
-
-function JsonBlock({ title, value, testId }: { title: string; value: JSONValue; testId?: string }) {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return (
-    <section className="afk-block">
-      <h4>{title}</h4>
-      <pre className="afk-json" data-testid={testId}>
-        {text}
-      </pre>
-    </section>
-  );
-}
-
-/** The transcript at the model call, as a chat (time travel through the log). */
-function ModelSaw({ runId, seq }: { runId: string; seq: number }) {
-  const { store } = useAfk();
-  const dbg = useMemo(() => new Debugger({ store }), [store]);
-  const view = useStoreQuery<RunView>(`view:${runId}:${seq}`, runId, () => dbg.stateAt(runId, seq));
-  if (view.status !== 'ok') return null;
-  return (
-    <section className="afk-block">
-      <h4>What the model saw ({view.data.messages.length} messages)</h4>
-      <ol className="afk-chat" data-testid="model-saw">
-        {view.data.messages.map((m, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a transcript is append-only; the index is its identity
-          <li key={i} className={`afk-msg afk-msg-${m.role}`}>
-            <span className="afk-msg-role">{m.role}</span>
-            <span className="afk-msg-text">{messageText(m)}</span>
-          </li>
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function messageText(m: Message): string {
-  if (m.role === 'assistant' && m.toolCalls?.length) {
-    const calls = m.toolCalls.map((c) => `→ ${c.name}(${JSON.stringify(c.args)})`).join('\n');
-    return m.content ? `${m.content}\n${calls}` : calls;
-  }
-  return typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
 }

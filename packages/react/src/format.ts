@@ -6,8 +6,8 @@ export const KIND_GLYPH: Record<SpanKind, string> = {
   step: '▤',
   llm: '◆',
   tool: '⚙',
-  subagent: '⑂',
-  approval: '✋',
+  subagent: '↳',
+  approval: '⚑',
   background: '◷',
 };
 

@@ -1,53 +1,61 @@
-import type { AgentStreamEvent } from 'afk/core';
 import { type FormEvent, useState } from 'react';
 import { agentFor } from '../agent-factory';
+import { EXAMPLES, type ExampleId, exampleById } from '../demo/examples';
 import { runner } from '../runtime';
+import { hostRun, unhost } from '../state/hosted-runs';
 import { usePlayground } from '../state/playground';
 import { describeModel, useSettings } from '../state/settings';
-import { EventList } from './EventList';
-import { errorMessage } from './format';
-
-const DEFAULT_PROMPT = 'Add 2 and 3';
+import './playground.css';
 
 /**
- * Runs the playground agent with `runStream` and prints its events as they arrive. The run
- * itself (state, final text, approvals) is read back from the store by the other panels.
+ * Runs the picked example agent with `runStream` (its events go to the stream panel). The run itself (state, final text, timeline) is read back from the store by the run panel. On the
+ * scripted model (the default) every example is deterministic and offline.
  */
 export function Playground() {
   const settings = useSettings((s) => s.settings);
-  const select = usePlayground((s) => s.setRunId);
-  const [input, setInput] = useState(DEFAULT_PROMPT);
-  const [events, setEvents] = useState<AgentStreamEvent[]>([]);
-  const [streaming, setStreaming] = useState(false);
-  const [error, setError] = useState<string>();
+  const exampleId = usePlayground((s) => s.exampleId);
+  const setExample = usePlayground((s) => s.setExample);
+  const streaming = usePlayground((s) => s.streaming);
+  const error = usePlayground((s) => s.error);
+  const drive = usePlayground((s) => s.drive);
+  const example = exampleById(exampleId);
+  const [prompts, setPrompts] = useState<Partial<Record<ExampleId, string>>>({});
+  const input = prompts[example.id] ?? example.prompt;
 
   async function start(e: FormEvent) {
     e.preventDefault();
-    setEvents([]);
-    setError(undefined);
-    setStreaming(true);
-    try {
-      const handle = runner.runStream(agentFor(settings), { userMessage: input });
-      for await (const ev of handle) {
-        if (ev.seq === 0) select(ev.runId);
-        setEvents((prev) => [...prev, ev]);
-      }
-      const result = await handle.result;
-      select(result.runId);
-      if (result.error) setError(`${result.error.code}: ${result.error.message}`);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setStreaming(false);
-    }
+    const handle = runner.runStream(agentFor(settings, example.id), { userMessage: input });
+    const previous = usePlayground.getState().runId;
+    if (previous && previous !== handle.runId) unhost(previous);
+    hostRun(handle.runId);
+    const result = await drive(handle, { fresh: true });
+    if (result?.state !== 'interrupted') unhost(handle.runId);
   }
 
   return (
-    <section className="panel" aria-labelledby="playground-title">
+    <section className="panel playground" aria-labelledby="playground-title">
       <h2 id="playground-title">Playground</h2>
-      <p className="hint">
-        Calculator agent with an <code>add</code> tool and a <code>send_email</code> tool that needs approval,
-        on the {describeModel(settings)}.
+      <fieldset className="pg-agents" data-testid="agent-picker">
+        <legend>Example agent</legend>
+        {EXAMPLES.map((x) => (
+          <label key={x.id} className="pg-agent" data-testid={`agent-${x.id}`}>
+            <input
+              type="radio"
+              name="pg-agent"
+              value={x.id}
+              checked={x.id === example.id}
+              disabled={streaming}
+              onChange={() => setExample(x.id)}
+            />
+            <span className="pg-agent-text">
+              <strong>{x.label}</strong>
+              <span className="hint">{x.summary}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <p className="hint" data-testid="playground-model">
+        <code>{example.build().name}</code> on the {describeModel(settings)}.
       </p>
       <form onSubmit={start} className="row">
         <label className="grow">
@@ -56,7 +64,7 @@ export function Playground() {
             data-testid="user-input"
             aria-label="Message to the agent"
             value={input}
-            onChange={(e) => setInput(e.target.value)}
+            onChange={(e) => setPrompts((p) => ({ ...p, [example.id]: e.target.value }))}
           />
         </label>
         <button type="submit" data-testid="run-button" disabled={streaming || input.trim() === ''}>
@@ -64,12 +72,10 @@ export function Playground() {
         </button>
       </form>
       {error && (
-        <p role="alert" className="error" data-testid="run-error">
+        <p role="alert" className="error" data-testid="stream-error">
           {error}
         </p>
       )}
-      <h3>Stream events</h3>
-      <EventList events={events} />
     </section>
   );
 }

@@ -30,12 +30,12 @@ export function SettingsForm() {
   const set = (patch: Partial<ModelSettings>) => setDraft((d) => ({ ...d, ...patch }));
 
   return (
-    <section className="panel" aria-labelledby="settings-title">
+    <section className="panel settings-panel" aria-labelledby="settings-title">
       <h2 id="settings-title">Model</h2>
       <p className="hint" data-testid="model-in-use">
         In use: {describeModel(settings)}
       </p>
-      <p className="hint">
+      <p className="hint settings-note">
         The key stays in this tab's memory: never stored, never logged, gone on reload. Without a base URL,
         requests go from this page straight to OpenAI.
       </p>

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The `afk` command: `afk run`, `afk resume`, `afk eval`, `afk help`, `afk --version`. See docs/cli.md.
+// The `afk` command: `afk run`, `afk resume`, `afk eval`, `afk devtools`, `afk help`, `afk --version`. See docs/cli.md.
 import { readFileSync } from 'node:fs';
 import { isAfkError } from '../errors/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIO } from './session.js';
-import { EVAL_USAGE, MAIN_USAGE, RESUME_USAGE, RUN_USAGE } from './usage.js';
+import { DEVTOOLS_USAGE, EVAL_USAGE, MAIN_USAGE, RESUME_USAGE, RUN_USAGE } from './usage.js';
 
 function version(): string {
   for (const rel of ['../../package.json', '../package.json']) {
@@ -58,6 +58,8 @@ export async function main(argv: string[], io: CliIO): Promise<ExitCode> {
         return await (await import('./run-command.js')).runCommand(rest, io);
       case 'resume':
         return await (await import('./resume-command.js')).resumeCommandMain(rest, io);
+      case 'devtools':
+        return await (await import('./devtools-command.js')).devtoolsCommand(rest, io, version());
       case 'eval':
         return await (await import('./eval-command.js')).evalCommand(rest, io);
       case 'help':
@@ -70,9 +72,11 @@ export async function main(argv: string[], io: CliIO): Promise<ExitCode> {
             ? RUN_USAGE
             : topic === 'resume'
               ? RESUME_USAGE
-              : topic === 'eval'
-                ? EVAL_USAGE
-                : MAIN_USAGE,
+              : topic === 'devtools'
+                ? DEVTOOLS_USAGE
+                : topic === 'eval'
+                  ? EVAL_USAGE
+                  : MAIN_USAGE,
         );
         if (command === undefined) return EXIT.usage;
         return EXIT.ok;
@@ -84,7 +88,7 @@ export async function main(argv: string[], io: CliIO): Promise<ExitCode> {
       default:
         throw new CliError(
           EXIT.usage,
-          `unknown ${command.startsWith('-') ? 'flag' : 'command'} '${command}' (commands: run, resume, eval, help; see \`afk --help\`)`,
+          `unknown ${command.startsWith('-') ? 'flag' : 'command'} '${command}' (commands: run, resume, eval, devtools, help; see \`afk --help\`)`,
         );
     }
   } catch (e) {

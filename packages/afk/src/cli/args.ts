@@ -28,6 +28,24 @@ export const RESUME_OPTIONS = {
   reason: { type: 'string' },
 } as const satisfies Options;
 
+export const DEVTOOLS_OPTIONS = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  token: { type: 'string' },
+  open: { type: 'boolean' },
+  app: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+export interface DevtoolsFlags {
+  port?: string;
+  host?: string;
+  token?: string;
+  open?: boolean;
+  app?: string;
+  help?: boolean;
+}
+
 interface CommonFlags {
   json?: boolean;
   quiet?: boolean;

@@ -1,6 +1,7 @@
 // `afk eval <suite file>`: runs an eval suite, shows progress, prints a summary, writes reports.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Runner } from '../core/runner.js';
 import { isAfkError } from '../errors/index.js';
 import {
   fileJudgeCache,
@@ -65,10 +66,34 @@ function checkDevtools(url: string | undefined): void {
   } catch {
     throw new CliError(EXIT.usage, `--devtools needs a URL such as http://127.0.0.1:4318, got '${url}'`);
   }
-  throw new CliError(
-    EXIT.unsupported,
-    `--devtools ${url}: streaming eval runs to the devtools is not available in this build of afk yet (it needs devtoolsBridge, which is not part of it); run without --devtools`,
-  );
+}
+
+/**
+ * `--devtools URL`: the suite's runs go through `devtoolsBridge` to a running `afk devtools`
+ * (token from AFK_DEVTOOLS_TOKEN). A suite that brings its own runner keeps it: its store is
+ * the suite's business, so that combination is refused rather than silently not streamed.
+ */
+async function devtoolsRunner(
+  url: string | undefined,
+  suite: RunSuiteOptions,
+  file: string,
+  env: CliIO['env'],
+): Promise<{ runner: Runner; close(): Promise<void> } | undefined> {
+  if (url === undefined) return undefined;
+  if (suite.runner)
+    throw new CliError(
+      EXIT.unsupported,
+      `--devtools: the suite ${file} brings its own runner; wrap its store with devtoolsBridge({ url }).wrap(store) in the suite instead`,
+    );
+  const [{ devtoolsBridge }, { InMemoryStore }, { Runner: RunnerClass }] = await Promise.all([
+    import('../devtools-bridge/index.js'),
+    import('../memory/index.js'),
+    import('../core/index.js'),
+  ]);
+  const token = env.AFK_DEVTOOLS_TOKEN;
+  const bridge = devtoolsBridge({ url, source: `afk eval ${file}`, ...(token ? { token } : {}) });
+  const runner = new RunnerClass({ store: bridge.wrap(new InMemoryStore()) });
+  return { runner, close: () => bridge.close() };
 }
 
 export async function evalCommand(args: string[], io: CliIO): Promise<ExitCode> {
@@ -112,8 +137,10 @@ export async function evalCommand(args: string[], io: CliIO): Promise<ExitCode> 
   const errStyle = makeStyle(colourWanted(io.stderr, io.env, values['no-color'] === true));
   const progress =
     values.quiet || values.json ? undefined : new EvalProgress(io.stderr, errStyle, io.stderr.isTTY === true);
+  const devtools = await devtoolsRunner(values.devtools, suite, file, io.env);
   const report = await runSuite({
     ...suite,
+    ...(devtools ? { runner: devtools.runner } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(repeat === undefined ? {} : { repeat }),
     ...(minPassRate === undefined ? {} : { minPassRate }),
@@ -129,6 +156,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<ExitCode> 
     },
   });
   progress?.end();
+  await devtools?.close();
 
   const outDir = resolve(values.out ?? 'eval-report');
   await mkdir(outDir, { recursive: true });

@@ -6,6 +6,7 @@ usage:
   afk run <module> [message] [flags]     run the Agent a module exports, live
   afk resume <run-id> --store <dir>      continue a paused run (after an approval)
   afk eval <suite file> [flags]          run an eval suite: progress, summary, reports
+  afk devtools [--port N] [--open]       the devtools app, with a bridge for Node runs
   afk help [command]                     this help, or a command's
   afk --version
 
@@ -65,6 +66,28 @@ flags:
 ${EXIT_CODES_HELP}
 `;
 
+export const DEVTOOLS_USAGE = `usage: afk devtools [flags]
+
+Serves the devtools app (runs, timelines, approvals, playground) on this machine, together with a
+bridge: Node processes that use devtoolsBridge({ url }) from 'afk/devtools-bridge' stream their
+runs into it, and every open devtools page shows them live beside the browser's own runs (the page
+writes them into its IndexedDB). Runs until Ctrl-C.
+
+flags:
+  -p, --port <n>         the port (default 4400; 0: any free port, printed at start)
+      --host <host>      the address to listen on (default 127.0.0.1, loopback only). Any other
+                         address needs --token: the server refuses to start without one
+      --token <secret>   require this token on every request (Node: devtoolsBridge({ token });
+                         the page: open the printed URL once, it keeps the token in a cookie).
+                         Also read from AFK_DEVTOOLS_TOKEN
+      --open             open the app in the default browser
+      --app <dir>        serve this built app instead of the one shipped in the package
+  -h, --help             this help
+
+exit codes: 0 stopped with Ctrl-C, 2 bad flags (or a non-loopback --host without --token),
+7 the app is not built into this package or the port is in use.
+`;
+
 export const EVAL_USAGE = `usage: afk eval <suite file> [flags]
 
 Runs an eval suite (see docs/evals.md) and shows its progress (a bar on a terminal, one line per
@@ -87,7 +110,7 @@ flags:
       --min-pass-rate <0..1>   share of cases that must pass (default 1: all)
       --fail-fast              stop starting cases after the first that does not pass
       --judge-cache <file>     llmJudge verdict cache (default: ./.afk/judge-cache.json)
-      --devtools <url>         stream the runs to \`afk devtools\` (not available in this build yet)
+      --devtools <url>         stream the runs to a running \`afk devtools\` (devtoolsBridge)
       --json                   print only the JSON report on stdout
   -q, --quiet                  print only PASSED/FAILED and the counts
       --no-color               no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)

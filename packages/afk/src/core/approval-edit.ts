@@ -1,3 +1,10 @@
+/**
+ * `afk/core/approval-edit`: checks a human's edited tool arguments against the tool's JSON Schema
+ * before they are sent (the devtools inbox) and when they are decided (`decideApproval`). Its own
+ * subpath so apps that never edit arguments do not ship the validator.
+ *
+ * @module
+ */
 import { type Schema, Validator } from '@cfworker/json-schema';
 import { AfkError } from '../errors/index.js';
 import type { ApprovalRequest } from '../events/records.js';

@@ -9,12 +9,11 @@ import type { FlushOptions, RunnerInternals } from './run-types.js';
 
 /**
  * Whether batches flushed `behind` may overlap the action that follows them (the model call, pure
- * tool bodies). Off: combined with retrying a failed batch (its events going back in front of
- * later appends), the overlap let a random-kill recovery append a transcript message twice in
- * the crash suite. Until that interplay is fixed, every flush is strict (the bench still measures
- * both write paths); see docs/decisions.md.
+ * tool bodies). On: a trailing batch is cut when it is flushed (exactly the events `mayTrail`
+ * admitted), so nothing appended later (the overlapped call's own response) can commit ahead of
+ * the batch it belongs with; see docs/decisions.md "Writes that overlap the next action".
  */
-export const OVERLAP_WRITES = false;
+export const OVERLAP_WRITES = true;
 
 /** Tries of one batch (the first write and its retries) before the run gives up on the store. */
 export const WRITE_ATTEMPTS = 3;
@@ -45,10 +44,12 @@ const PERMANENT: ReadonlySet<AfkErrorCode> = new Set<AfkErrorCode>([
  * appended since, so the seqs stay gap-free and the next write (the run's failure ending)
  * carries them.
  *
- * Overlap: a flush `behind` whose loss in a crash is harmless (`mayTrail`) joins the chain but
- * waits until `startTrailing()` (the model request sent, the tool bodies started), so the store
- * works while the loop waits; `settle()` waits for it and throws its error, before anything acts
- * on what the overlapped action returned.
+ * Overlap: a flush `behind` whose loss in a crash is harmless (`mayTrail`) is cut at once (its
+ * events, run record and snapshot fixed as they are now) and joins the chain, but waits until
+ * `startTrailing()` (the model request sent, the tool bodies started), so the store works while
+ * the loop waits; `settle()` waits for it and throws its error, before anything acts on what the
+ * overlapped action returned. After a failed write nothing more is written until `settle()` has
+ * reported it: batches cut behind it go back to the pending events with it, in seq order.
  */
 export class DurableWriter {
   /** The seq of the next appended event. */
@@ -60,11 +61,14 @@ export class DurableWriter {
   private eventsSinceSnapshot = 0;
   /** The seq of the last event the store committed (-1: none yet). */
   committedSeq: number;
+  /** The write chain (never rejects: a write's failure is its caller's, or `failure`). */
   private chain: Promise<void> = Promise.resolve();
   /** Opens the gate of the batch flushed `behind` that waits for `startTrailing`. */
   private release: (() => void) | undefined;
-  /** The last write flushed `behind` and not yet awaited by `settle`. */
-  private trailing: Promise<void> | undefined;
+  /** Batches cut and not yet committed, in seq order (the first is being written). */
+  private uncommitted: Cut[] = [];
+  /** A trailing write's failure (or the lease lost after it), thrown by the next `settle()`. */
+  private failure: { error: unknown } | undefined;
   private lease: RunLease | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -103,35 +107,44 @@ export class DurableWriter {
     return true;
   }
 
-  /** Events appended but not yet committed. */
+  /** Events appended but not yet committed (pending, or cut and not yet written). */
   get unwritten(): number {
-    return this.pending.length;
+    let n = this.pending.length;
+    for (const c of this.uncommitted) n += c.events.length;
+    return n;
   }
 
   /**
    * Writes everything appended since the last flush in one atomic batch, after any write in
    * progress. Strict (the default): resolves once it has committed. With `behind`, a batch that
-   * may trail (`mayTrail`) is only queued: it starts at `startTrailing()` and `settle()` awaits it.
+   * may trail (`mayTrail`) is cut now and only queued: it starts at `startTrailing()` and
+   * `settle()` awaits it.
    */
   flush(state: RunFoldState, opts: FlushOptions = {}): Promise<void> {
     if (OVERLAP_WRITES && opts.behind && !opts.final && this.mayTrailNow(state, opts)) {
       this.startTrailing();
+      // After a failed write nothing is cut: the events stay pending for the failure ending.
+      if (this.failure) return Promise.resolve();
+      const cut = this.cut(state, opts);
+      if (!cut) return Promise.resolve();
       const gate = new Promise<void>((r) => {
         this.release = r;
       });
-      const write = this.chain.then(() => gate).then(() => this.writePending(state, opts));
-      this.chain = write.catch(() => undefined);
-      // settle() sees every trailing write (the earliest failure wins); until then a failure must
-      // not surface as an unhandled rejection.
-      const prev = this.trailing;
-      const joined = prev ? prev.then(() => write) : write;
-      joined.catch(() => undefined);
-      this.trailing = joined;
+      this.chain = this.chain
+        .then(() => gate)
+        .then(() => this.writeCut(cut))
+        .catch((error: unknown) => {
+          this.failure ??= { error };
+        });
       return Promise.resolve();
     }
-    // A strict flush first waits for the trailing writes: their failure is its failure.
+    // A strict flush first waits for the trailing writes: their failure is its failure. Its
+    // batch is cut once they committed (a failed one's events are back in front of it).
     return this.settle().then(() => {
-      const write = this.chain.then(() => this.writePending(state, opts));
+      const write = this.chain.then(() => {
+        const cut = this.cut(state, opts);
+        return cut ? this.writeCut(cut) : undefined;
+      });
       this.chain = write.catch(() => undefined);
       return write;
     });
@@ -147,9 +160,12 @@ export class DurableWriter {
   /** Resolves once every batch flushed `behind` has committed; rejects with the first failure. */
   async settle(): Promise<void> {
     this.startTrailing();
-    const t = this.trailing;
-    this.trailing = undefined;
-    if (t) await t;
+    await this.chain;
+    const f = this.failure;
+    if (f) {
+      this.failure = undefined;
+      throw f.error;
+    }
   }
 
   private mayTrailNow(state: RunFoldState, opts: FlushOptions): boolean {
@@ -185,14 +201,18 @@ export class DurableWriter {
     );
   }
 
-  private async writePending(state: RunFoldState, opts: FlushOptions): Promise<void> {
+  /**
+   * Takes everything appended since the last cut into one batch (with the run record and the
+   * snapshot as of now); undefined when there is nothing to write.
+   */
+  private cut(state: RunFoldState, opts: FlushOptions): Cut | undefined {
     if (
       !this.pending.length &&
       !opts.snapshot &&
       !this.pendingApprovals.length &&
       !this.pendingTickets.length
     )
-      return;
+      return undefined;
     const events = this.pending;
     const approvals = this.pendingApprovals;
     const tickets = this.pendingTickets;
@@ -219,28 +239,62 @@ export class DurableWriter {
       ...(opts.thread ? { thread: opts.thread } : {}),
       durability: opts.durability ?? 'default',
     };
-    // Appends made while the write is in flight start the next batch.
+    // Appends made from now on start the next batch.
     this.pending = [];
     this.pendingApprovals = [];
     this.pendingTickets = [];
-    try {
-      await this.writeWithRetry(batch);
-    } catch (e) {
-      // A batch is atomic: none of it is stored. It stays ours, in front of what came since.
-      this.pending = events.concat(this.pending);
-      this.pendingApprovals = approvals.concat(this.pendingApprovals);
-      this.pendingTickets = tickets.concat(this.pendingTickets);
-      throw this.failure(e, events.length);
-    }
-    if (events.length) this.committedSeq = events[events.length - 1]!.seq;
     if (opts.snapshot) {
       this.stepsSinceSnapshot = 0;
-      this.eventsSinceSnapshot = this.pending.length;
+      this.eventsSinceSnapshot = 0;
     }
+    const cut: Cut = { batch, events, approvals, tickets, dropped: false };
+    this.uncommitted.push(cut);
+    return cut;
+  }
+
+  /** Writes a cut batch (the chain's turn has come); on failure every uncommitted cut goes back. */
+  private async writeCut(cut: Cut): Promise<void> {
+    // An earlier write failed: this batch's events went back to the pending ones with it.
+    if (cut.dropped) return;
+    if (this.failure) {
+      // The write before committed but the lease was lost after it: write nothing more.
+      this.restoreUncommitted();
+      return;
+    }
+    try {
+      await this.writeWithRetry(cut.batch);
+    } catch (e) {
+      this.restoreUncommitted();
+      throw this.failed(e, cut.events.length);
+    }
+    this.uncommitted.shift();
+    const last = cut.events.at(-1);
+    if (last) this.committedSeq = last.seq;
     await this.renewLease();
   }
 
-  /** Writes `batch`, retrying transient refusals; throws the first refusal (the root cause). */
+  /**
+   * A batch is atomic: none of a failed one is stored. It and every batch cut after it stay
+   * ours, in front of what came since, so the seqs stay gap-free for the failure ending.
+   */
+  private restoreUncommitted(): void {
+    const cuts = this.uncommitted;
+    this.uncommitted = [];
+    for (let i = cuts.length - 1; i >= 0; i--) {
+      const c = cuts[i]!;
+      c.dropped = true;
+      this.pending = c.events.concat(this.pending);
+      this.pendingApprovals = c.approvals.concat(this.pendingApprovals);
+      this.pendingTickets = c.tickets.concat(this.pendingTickets);
+    }
+  }
+
+  /**
+   * Writes `batch`, retrying transient refusals; throws the first refusal (the root cause). A
+   * refused write whose batch the store holds anyway (it committed, the answer was lost) counts
+   * as committed: a replayed batch never doubles the log (the store refuses seqs it has) and
+   * never fails a run that is in fact durable.
+   */
   private async writeWithRetry(batch: StoreBatch): Promise<void> {
     let first: unknown;
     for (let attempt = 1; ; attempt++) {
@@ -249,15 +303,40 @@ export class DurableWriter {
         return;
       } catch (e) {
         first ??= e;
-        if (attempt >= WRITE_ATTEMPTS || (isAfkError(e) && PERMANENT.has(e.code))) throw first;
+        if (isAfkError(e) && PERMANENT.has(e.code)) throw first;
+        if (await this.holds(batch)) return;
+        if (attempt >= WRITE_ATTEMPTS) throw first;
         const delay = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]!;
         await new Promise((r) => setTimeout(r, delay));
       }
     }
   }
 
+  /**
+   * Whether the store holds this batch's events (same seqs, types and times: this writer's; a
+   * batch is atomic, so the rest of it committed too). False when it cannot tell.
+   */
+  private async holds(batch: StoreBatch): Promise<boolean> {
+    const events = batch.events;
+    if (!events?.length) return false;
+    try {
+      const stored = await this.rt.store.readEvents(this.runId, {
+        fromSeq: events[0]!.seq,
+        toSeq: events[events.length - 1]!.seq,
+      });
+      return (
+        stored.length === events.length &&
+        stored.every(
+          (s, i) => s.seq === events[i]!.seq && s.type === events[i]!.type && s.ts === events[i]!.ts,
+        )
+      );
+    } catch {
+      return false;
+    }
+  }
+
   /** The error a failed write ends the run with: the store's `storage_*` code (else storage_error). */
-  private failure(e: unknown, events: number): AfkStorageError {
+  private failed(e: unknown, events: number): AfkStorageError {
     const code: AfkErrorCode = isAfkError(e) && e.code.startsWith('storage_') ? e.code : 'storage_error';
     const why = e instanceof Error ? e.message : String(e);
     return new AfkStorageError(
@@ -320,6 +399,16 @@ export class DurableWriter {
   }
 }
 
+/** One batch as it was cut: written when the chain reaches it, or given back if a write failed. */
+interface Cut {
+  batch: StoreBatch;
+  events: RunEvent[];
+  approvals: ApprovalRequest[];
+  tickets: BackgroundTicket[];
+  /** An earlier write failed and this batch's rows went back to the pending ones. */
+  dropped: boolean;
+}
+
 function runRecord(s: RunFoldState): RunRecord {
   return {
     runId: s.runId,
@@ -332,6 +421,12 @@ function runRecord(s: RunFoldState): RunRecord {
     updatedAt: Date.now(),
     lastSeq: s.lastSeq,
     ...(s.result ? { result: s.result } : {}),
+    ...(s.forkedFrom ? { forkedFrom: s.forkedFrom } : {}),
+    summary: {
+      ...(s.inputPreview === undefined ? {} : { input: s.inputPreview }),
+      steps: s.step,
+      usage: { ...s.usage },
+    },
   };
 }
 

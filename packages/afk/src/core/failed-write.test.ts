@@ -163,4 +163,31 @@ describe('a failed batch write', () => {
     expect(store.refused).toHaveLength(2);
     expectGapFree(await store.inner.readEvents(r.runId));
   });
+
+  it('a write that committed but reported a failure (the answer lost) counts as committed: no retry, no duplicate', async () => {
+    const sent: StoreBatch[] = [];
+    let lost = false;
+    class LostAckStore extends DelegatingStore<InMemoryStore> {
+      override async write(batch: StoreBatch): Promise<void> {
+        sent.push(batch);
+        await this.inner.write(batch);
+        if (!lost && hasType(batch, 'tool_completed')) {
+          lost = true;
+          throw new AfkStorageError('storage_error', 'connection reset after commit');
+        }
+      }
+    }
+    const store = new LostAckStore(new InMemoryStore());
+    const r = await new Runner({ store }).run(agent(), { userMessage: 'sum' });
+    expect(lost).toBe(true);
+    expect(r.state).toBe('completed');
+    expect(r.finalText).toBe('done: 3 and 7');
+    // The batch was sent once: the writer found it stored instead of sending it again.
+    const lostBatch = sent.find((b) => hasType(b, 'tool_completed'))!;
+    expect(sent.filter((b) => b === lostBatch)).toHaveLength(1);
+    const events = await store.inner.readEvents(r.runId);
+    expectGapFree(events);
+    expect(events.filter((e) => e.type === 'tool_completed')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'run_completed')).toHaveLength(1);
+  });
 });

@@ -33,6 +33,7 @@ export const RunFoldStateSchema = z.looseObject({
   agentName: z.string(),
   agentPath: z.string(),
   parentRunId: z.string().optional(),
+  forkedFrom: z.object({ runId: z.string(), seq: z.number().int() }).optional(),
   rootRunId: z.string(),
   requestedModel: z.string(),
   usedModel: z.string().optional(),

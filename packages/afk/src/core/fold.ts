@@ -9,8 +9,8 @@ import type {
 } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { JSONValue } from '../internal/json.js';
-import type { Message, ToolCall } from '../llms/types.js';
-import { type RunSnapshot, SNAPSHOT_VERSION } from '../memory/types.js';
+import { contentText, type Message, type ToolCall } from '../llms/types.js';
+import { RUN_SUMMARY_INPUT_CHARS, type RunSnapshot, SNAPSHOT_VERSION } from '../memory/types.js';
 import { RunFoldStateSchema } from './fold-schema.js';
 
 export interface JournalEntry {
@@ -31,6 +31,10 @@ export interface RunFoldState {
   agentPath: string;
   parentRunId?: string;
   rootRunId: string;
+  /** Carried from the run record (a run made by `Debugger.fork`), so writes keep it. */
+  forkedFrom?: { runId: string; seq: number };
+  /** The run's first user message, shortened, for its record's listing summary. */
+  inputPreview?: string;
   requestedModel: string;
   usedModel?: string;
   status: RunStatus;
@@ -93,6 +97,14 @@ export function emptyUsage(): UsageAggregate {
   return { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
 }
 
+/** `{ inputPreview }` from a run's input: its first user message's text, shortened. */
+function previewOf(input: readonly Message[]): { inputPreview?: string } {
+  const user = input.find((m) => m.role === 'user');
+  if (!user) return {};
+  const flat = contentText(user.content).replace(/\s+/g, ' ').trim();
+  return flat ? { inputPreview: flat.slice(0, RUN_SUMMARY_INPUT_CHARS) } : {};
+}
+
 function initialState(e: RunEvent<'run_started'>): RunFoldState {
   const d = e.data;
   return {
@@ -102,6 +114,7 @@ function initialState(e: RunEvent<'run_started'>): RunFoldState {
     agentPath: d.agentPath,
     ...(d.parentRunId === undefined ? {} : { parentRunId: d.parentRunId }),
     rootRunId: d.rootRunId,
+    ...previewOf(d.input as Message[]),
     requestedModel: d.model,
     status: 'running',
     lastSeq: e.seq,

@@ -12,8 +12,9 @@ export type {
 } from '../events/records.js';
 export type { RunEvent, RunEventData, RunEventType } from '../events/run-event.js';
 export { parseRunEvent, RUN_EVENT_TYPES, RunEventSchema } from '../events/run-event.js';
+// `validateApprovalEdit` lives in its own subpath, `afk/core/approval-edit`: its JSON Schema
+// validator is most of the approval code's size, and re-exporting it here put it in every app.
 export type { ApprovalEditCheck, ApprovalEditIssue } from './approval-edit.js';
-export { validateApprovalEdit } from './approval-edit.js';
 export type { RunnerConfig, RunnerConfigInput } from './config.js';
 export { RunnerConfigSchema } from './config.js';
 export type { JournalEntry, RunFoldState } from './fold.js';

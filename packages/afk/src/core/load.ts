@@ -25,7 +25,10 @@ export async function loadRunState(
   });
   if (!base && tail.length === 0 && (!record || record.lastSeq < 0)) return undefined;
   checkContinuity(runId, tail, from, record?.lastSeq, atSeq);
-  return foldRun(tail, base);
+  const state = foldRun(tail, base);
+  // A fork's origin lives on its record only: keep it on the state so the next write keeps it.
+  if (record?.forkedFrom) state.forkedFrom = { ...record.forkedFrom };
+  return state;
 }
 
 function corrupt(runId: string, what: string): AfkStorageError {

@@ -3,7 +3,6 @@ import type { ApprovalDecision, ApprovalRequest, ApprovalStatus } from '../event
 import { ApprovalDecisionSchema } from '../events/records.js';
 import { toJSONValue } from '../internal/json.js';
 import type { MemoryStore } from '../memory/types.js';
-import { assertApprovalEdit } from './approval-edit.js';
 import { loadRunState } from './load.js';
 import { statusOf } from './tool-gate/approval.js';
 
@@ -62,7 +61,10 @@ export async function decideApproval(
       `approval ${approval.id} allows ${approval.allowedDecisions.join(', ')}, not '${decision.kind}'`,
     );
   }
-  if (decision.kind === 'edit') assertApprovalEdit(approval, decision.args);
+  // The JSON Schema validator is loaded only when a human edits arguments (it is most of the
+  // approval code's size, and most apps never edit).
+  if (decision.kind === 'edit')
+    (await import('./approval-edit.js')).assertApprovalEdit(approval, decision.args);
   // The run must be readable (a corrupt log or checkpoint is reported now, not at resume).
   if (!(await loadRunState(store, approval.runId)))
     throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);

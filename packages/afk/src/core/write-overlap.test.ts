@@ -6,7 +6,7 @@ import type { LLMClient, LLMRequest, LLMResponse, ToolCall } from '../llms/types
 import { InMemoryStore } from '../memory/in-memory.js';
 import type { StoreBatch } from '../memory/types.js';
 import { tool } from '../tools/tool.js';
-import { OVERLAP_WRITES } from './durable-writer.js';
+import { OVERLAP_WRITES, WRITE_ATTEMPTS } from './durable-writer.js';
 import { Runner } from './runner.js';
 import { DelegatingStore } from './test-support/delegating-store.js';
 
@@ -79,9 +79,11 @@ function counting(effects: 'pure' | 'side_effect') {
   return { t, runs };
 }
 
-// The overlap is switched off (see OVERLAP_WRITES in durable-writer.ts): these tests describe it
-// and run again once it is back on.
-describe.skipIf(!OVERLAP_WRITES)('store writes overlapping the model call', () => {
+describe('store writes overlapping the model call', () => {
+  it('is switched on', () => {
+    expect(OVERLAP_WRITES).toBe(true);
+  });
+
   it('pure steps: the opening batch commits while the model works, never two writes at once', async () => {
     const store = new SlowStore();
     const { t, runs } = counting('pure');
@@ -137,7 +139,18 @@ describe.skipIf(!OVERLAP_WRITES)('store writes overlapping the model call', () =
     const failedAt = store.writes.findIndex((b) =>
       b.events?.some((e) => e.type === 'tool_completed' && e.data.toolCallId === 'call_0'),
     );
-    expect(store.writes).toHaveLength(failedAt + 1);
+    // After it: its retries (the same batch), then the failure ending (its events, the unused
+    // response and run_completed; refused here too) and the record alone, marked failed.
+    const after = store.writes.slice(failedAt);
+    const failing = store.writes[failedAt]!;
+    expect(after.slice(0, WRITE_ATTEMPTS)).toEqual(Array(WRITE_ATTEMPTS).fill(failing));
+    for (const b of after.slice(WRITE_ATTEMPTS)) {
+      expect(b.run?.status).toBe('failed');
+      const types = (b.events ?? []).map((e) => e.type);
+      expect(types.filter((x) => x === 'tool_started')).toEqual([]);
+      if (types.length) expect(types.at(-1)).toBe('run_completed');
+    }
+    expect(after.at(-1)!.events).toBeUndefined();
     const events = await store.inner.readEvents(r.runId);
     expect(events.some((e) => e.type === 'tool_completed')).toBe(false);
   });

@@ -316,6 +316,8 @@ describe.each(stores)('Debugger on %s', (_name, makeStore) => {
       expect(resumed.state).toBe('completed');
       expect(resumed.finalText).toBe('forty-two');
       expect(toolContent(seen, 'call_add')).toBe('42');
+      // The resumed fork still names its origin (the runner's writes keep the record's forkedFrom).
+      expect((await store.getRun(forkId))?.forkedFrom).toEqual({ runId: result.runId, seq: asked.seq });
       expect(await store.readEvents(result.runId)).toEqual(before);
       const thread = await store.getThread(result.threadId);
       expect(thread?.lastRunId).toBe(result.runId);

@@ -55,6 +55,9 @@ export type AfkErrorCode =
   | 'run_leased'
   | 'side_effect_unknown'
   | 'worker_died'
+  | 'bridge_error'
+  | 'bridge_unreachable'
+  | 'bridge_refused'
   | 'internal';
 
 /** One issue of a validation failure; data, not prose (mirrors zod's issues). */

@@ -120,6 +120,8 @@ export interface ApprovalRequest {
    * against it when decided (`validateApprovalEdit`). Absent on approvals written before it existed.
    */
   argsSchema?: { [key: string]: JSONValue };
+  /** What the tool (or subagent) says it does, for the human deciding. Absent on older approvals. */
+  toolDescription?: string;
   kind: 'approval' | 'user_input';
   reason?: string;
   ruleId?: string;
@@ -140,6 +142,7 @@ export const ApprovalRequestSchema = z.object({
   args: JSONValueSchema,
   argsHash: z.string(),
   argsSchema: z.record(z.string(), JSONValueSchema).optional(),
+  toolDescription: z.string().optional(),
   kind: z.enum(['approval', 'user_input']),
   reason: z.string().optional(),
   ruleId: z.string().optional(),

@@ -1,4 +1,5 @@
 import type { Collection } from 'dexie';
+import type { AfkStorageError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
 import { type RunEvent, RunEventSchema } from '../events/run-event.js';
@@ -10,6 +11,7 @@ import {
   RunRecordSchema,
   ThreadRecordSchema,
 } from './rows.js';
+import { type RunScanFilter, type RunScanRow, rawRunMatches, scanText } from './run-scan.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -72,6 +74,32 @@ export async function queryRuns(db: AfkDexie, filter: RunFilter = {}): Promise<R
   if (filter.limit !== undefined) coll = coll.limit(filter.limit);
   const rows: unknown[] = await coll.toArray();
   return rows.map((row) => parseRow<RunRecord>(RunRecordSchema, 'runs', keyOf(row, 'runId'), row));
+}
+
+/** `DexieStore.scanRuns`: newest first on the `startedAt` index, raw rows filtered, then validated one by one. */
+export async function scanRuns(db: AfkDexie, f: RunScanFilter = {}): Promise<RunScanRow[]> {
+  if (f.limit !== undefined && f.limit <= 0) return [];
+  const text = scanText(f);
+  let coll: Collection<RunRecord, string> =
+    f.threadId !== undefined
+      ? db.runs
+          .where('[threadId+startedAt]')
+          .between([f.threadId, Number.NEGATIVE_INFINITY], [f.threadId, Number.POSITIVE_INFINITY], true, true)
+          .reverse()
+      : db.runs.orderBy('startedAt').reverse();
+  const filtered = f.topLevel || f.agentName !== undefined || f.status?.length || text !== undefined;
+  if (filtered) coll = coll.filter((r: unknown) => rawRunMatches(r, f, text));
+  if (f.limit !== undefined) coll = coll.limit(f.limit);
+  const rows: unknown[] = await coll.toArray();
+  return rows.map((row) => {
+    const key = keyOf(row, 'runId');
+    const runId = typeof key === 'string' ? key : String(key);
+    try {
+      return { runId, run: parseRow<RunRecord>(RunRecordSchema, 'runs', key, row) };
+    } catch (error) {
+      return { runId, error: error as AfkStorageError };
+    }
+  });
 }
 
 export async function querySnapshot(

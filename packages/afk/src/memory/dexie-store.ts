@@ -12,6 +12,7 @@ import type { RunEvent } from '../events/run-event.js';
 import { durationMs } from '../internal/duration.js';
 import { batchChanges, checkRecords, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
+import { ChannelRejectionLog } from './channel-rejections.js';
 import { DexieConnection } from './dexie-connection.js';
 import { type LeaseBackend, TableLeases, WebLockLeases } from './dexie-leases.js';
 import * as q from './dexie-queries.js';
@@ -26,8 +27,9 @@ import {
   writeStepBatch,
 } from './dexie-writes.js';
 import { EvalReportRecordSchema } from './rows.js';
+import type { RunScanFilter, RunScanRow } from './run-scan.js';
 import { toStorageError } from './storage-errors.js';
-import { StoreChannel } from './store-channel.js';
+import { type ChannelRejection, type ChannelRejectionReport, StoreChannel } from './store-channel.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -111,6 +113,7 @@ export class DexieStore implements MemoryStore {
   };
   private readonly hub = new ChangeHub();
   private readonly channel: StoreChannel | undefined;
+  private readonly rejections = new ChannelRejectionLog();
   private readonly announcer: BatchAnnouncer;
   private readonly leaseBackend: LeaseBackend;
   private closedError: AfkStorageError | undefined;
@@ -139,7 +142,13 @@ export class DexieStore implements MemoryStore {
       throw new AfkUnsupportedError('DexieStore leases: Web Locks (navigator.locks) are not available here');
     this.leaseBackend =
       o.leases !== 'table' && locks ? new WebLockLeases(locks, o.name) : new TableLeases(() => this.ready());
-    this.channel = o.broadcast ? new StoreChannel(o.name, (changes) => this.emitLocal(changes)) : undefined;
+    this.channel = o.broadcast
+      ? new StoreChannel(
+          o.name,
+          (changes) => this.emitLocal(changes),
+          (r) => this.rejections.add(r),
+        )
+      : undefined;
     const channel = this.channel;
     this.announcer = new BatchAnnouncer(channel ? (changes) => channel.post(changes) : undefined);
   }
@@ -204,6 +213,20 @@ export class DexieStore implements MemoryStore {
 
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     return this.read('list runs', (db) => q.queryRuns(db, filter));
+  }
+
+  /**
+   * A run listing that survives corrupt rows: newest first, filtered on the raw rows (status,
+   * agent, text, thread, top-level), at most `limit`; each row is its validated record or, for
+   * a row that fails validation, its `row_corrupt` error (so one bad row shows as an error and
+   * every other run still lists). `listRuns` instead throws on the first corrupt row.
+   *
+   * @example
+   * const rows = await store.scanRuns({ status: ['failed'], text: 'paris', topLevel: true, limit: 500 });
+   * for (const r of rows) console.log(r.runId, 'run' in r ? r.run.status : r.error.code);
+   */
+  async scanRuns(filter: RunScanFilter = {}): Promise<RunScanRow[]> {
+    return this.read('scan runs', (db) => q.scanRuns(db, filter));
   }
 
   /**
@@ -283,6 +306,23 @@ export class DexieStore implements MemoryStore {
 
   watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
     return this.hub.subscribe(target, listener);
+  }
+
+  /**
+   * Messages on the store's `BroadcastChannel` that were ignored as malformed or hostile (wrong
+   * types, unknown versions or kinds, prototype keys, oversized): counts per kind and the last
+   * one. Each kind is also logged once with `console.warn`.
+   *
+   * @example
+   * const { total, byKind } = store.channelRejections();
+   */
+  channelRejections(): ChannelRejectionReport {
+    return this.rejections.report();
+  }
+
+  /** Calls `listener` for every ignored channel message (see `channelRejections`); returns an unsubscribe. */
+  onChannelRejection(listener: (rejection: ChannelRejection) => void): () => void {
+    return this.rejections.subscribe(listener);
   }
 
   /** Closes the connections and the channel and frees held Web Locks; later calls reject with `storage_closed`. */

@@ -19,6 +19,13 @@ export {
   StoreChangeSchema,
   ThreadRecordSchema,
 } from './rows.js';
+export type { RunScanFilter, RunScanRow } from './run-scan.js';
+export { type SeedRunsOptions, seedRuns } from './seed-runs.js';
+export type {
+  ChannelRejection,
+  ChannelRejectionKind,
+  ChannelRejectionReport,
+} from './store-channel.js';
 export type {
   ApprovalFilter,
   EvalReportRecord,
@@ -28,9 +35,10 @@ export type {
   RunLease,
   RunRecord,
   RunSnapshot,
+  RunSummary,
   StoreBatch,
   StoreChange,
   ThreadRecord,
   TicketFilter,
 } from './types.js';
-export { SNAPSHOT_VERSION } from './types.js';
+export { RUN_SUMMARY_INPUT_CHARS, SNAPSHOT_VERSION } from './types.js';

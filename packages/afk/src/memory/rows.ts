@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AfkStorageError, fromZodIssues } from '../errors/index.js';
-import { AgentResultSchema, RunStatusSchema } from '../events/records.js';
+import { AgentResultSchema, RunStatusSchema, UsageAggregateSchema } from '../events/records.js';
 import { SNAPSHOT_VERSION } from './types.js';
 
 /**
@@ -19,6 +19,13 @@ export const RunRecordSchema = z.object({
   lastSeq: z.number().int().min(-1),
   result: AgentResultSchema.optional(),
   forkedFrom: z.object({ runId: z.string().min(1), seq: z.number().int().nonnegative() }).optional(),
+  summary: z
+    .object({
+      input: z.string().optional(),
+      steps: z.number().int().nonnegative(),
+      usage: UsageAggregateSchema,
+    })
+    .optional(),
 });
 
 /**

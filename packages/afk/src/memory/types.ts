@@ -27,7 +27,25 @@ export interface RunRecord {
   result?: AgentResult;
   /** Set on a run made by `Debugger.fork`: the run and seq it continues from. */
   forkedFrom?: { runId: string; seq: number };
+  /**
+   * What a run listing shows without reading the run's events (written with every record since
+   * this field exists; older rows lack it).
+   */
+  summary?: RunSummary;
 }
+
+/** A run's listing summary, kept on its record (see `RunRecord.summary`). */
+export interface RunSummary {
+  /** The text of the run's first user message, at most {@link RUN_SUMMARY_INPUT_CHARS} characters. */
+  input?: string;
+  /** Steps started so far. */
+  steps: number;
+  /** Tokens and cost so far (also while the run is still going). */
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number; costUsd: number };
+}
+
+/** How much of the first user message a run record keeps for listings. */
+export const RUN_SUMMARY_INPUT_CHARS = 200;
 
 /** The folded state of a run at `seq`, stored every K steps and at pauses/ends. */
 export interface RunSnapshot {

@@ -2,6 +2,7 @@ import type { Agent } from '../agents/agent.js';
 import type { AgentStreamHandle, Runner } from '../core/index.js';
 import { isAfkError, toErrorInfo } from '../errors/index.js';
 import { type JSONValue, toJSONValue } from '../internal/json.js';
+import type { MemoryStore, RunRecord } from '../memory/index.js';
 import { type AttemptOutcome, type TaskAttempt, TaskStopReason } from './backend.js';
 import { type AgentTaskItem, attemptRunId, type HandlerTaskItem } from './task.js';
 
@@ -28,6 +29,31 @@ function stopKind(signal: AbortSignal): TaskStopReason['kind'] {
 }
 
 /**
+ * The run an agent task's attempt executes. Normally its own (`attemptRunId`: the same for a
+ * takeover, new for each retry). A retry whose newest earlier run is still `running` in the
+ * store resumes that run instead: its attempt failed without its end reaching the store (the
+ * store was unreachable, e.g. PostgreSQL restarting), so the journal, not a fresh run, decides
+ * what is left to do and no journaled side effect runs twice. A retry after a run that ended
+ * (failed, cancelled, ...) starts its own run.
+ */
+async function attemptRun(
+  store: MemoryStore,
+  task: AgentTaskItem,
+): Promise<{ runId: string; existing: RunRecord | undefined }> {
+  const own = task.runId ?? attemptRunId(task);
+  const existing = await store.getRun(own);
+  if (existing || task.retryCount === 0) return { runId: own, existing };
+  for (let r = task.retryCount - 1; r >= 0; r--) {
+    const runId = attemptRunId({ ...task, retryCount: r });
+    const earlier = await store.getRun(runId);
+    if (!earlier) continue;
+    if (earlier.status === 'running') return { runId, existing: earlier };
+    break;
+  }
+  return { runId: own, existing: undefined };
+}
+
+/**
  * Runs an agent task's attempt as an AFK run through `runner` (so it lands in the runner's
  * store and the devtools). The run id is fixed per attempt: a worker that takes over a task
  * whose worker died resumes that run from its journal, so a side-effecting tool that already
@@ -39,10 +65,9 @@ export async function executeAgentTask(
   task: AgentTaskItem,
   signal: AbortSignal,
 ): Promise<AttemptOutcome> {
-  const runId = task.runId ?? attemptRunId(task);
+  const { runId, existing } = await attemptRun(runner.store, task);
   const threadId = task.payload.threadId ?? `thread_${runId}`;
   const context = task.payload.context;
-  const existing = await runner.store.getRun(runId);
   const handle: AgentStreamHandle = existing
     ? runner.resumeStream(agent, { runId, threadId, ...(context ? { context } : {}) })
     : runner.runStream(agent, {

@@ -28,7 +28,23 @@ const afkFromSource: Plugin = {
   },
 };
 
-/** Vite's `?inline` CSS import: the stylesheet as a string. */
+/** A stylesheet with its relative `@import`s inlined (as Vite does for `?inline`). */
+export async function readCssInlined(path: string, seen = new Set<string>()): Promise<string> {
+  if (seen.has(path)) return '';
+  seen.add(path);
+  const text = await readFile(path, 'utf8');
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/@import\s+(?:url\()?["']([^"')]+)["']\)?\s*;/g)) {
+    parts.push(text.slice(last, m.index));
+    parts.push(await readCssInlined(resolve(dirname(path), m[1]!), seen));
+    last = (m.index ?? 0) + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/** Vite's `?inline` CSS import: the stylesheet (its `@import`s inlined) as a string. */
 const inlineCss: Plugin = {
   name: 'inline-css',
   setup(b) {
@@ -37,7 +53,7 @@ const inlineCss: Plugin = {
       namespace: 'inline-css',
     }));
     b.onLoad({ filter: /.*/, namespace: 'inline-css' }, async (args) => ({
-      contents: await readFile(args.path, 'utf8'),
+      contents: await readCssInlined(args.path),
       loader: 'text',
     }));
   },
@@ -57,6 +73,13 @@ export interface DevtoolsBundleFigures {
    * initial chunk although only the lazy panel uses them.
    */
   viaPackageRoot: { addedInitialGzipKB: number; lazyGzipKB: number };
+  /** `<AfkDevtools enabled />` (rendered in production too): same figures. */
+  enabled: { addedInitialGzipKB: number; lazyGzipKB: number; lazyChunks: number };
+  /**
+   * `@tanstack/react-query-devtools` (its `/production` entry, rendered) measured the same way,
+   * against a React Query host without devtools.
+   */
+  reactQueryDevtools: { version: string; addedInitialGzipKB: number; lazyGzipKB: number; lazyChunks: number };
 }
 
 const gz = (bytes: Uint8Array) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
@@ -124,6 +147,14 @@ export async function measureDevtoolsBundle(): Promise<DevtoolsBundleFigures> {
   const base = await bundle('host-baseline.tsx');
   const withDt = await bundle('host-devtools.tsx');
   const viaRoot = await bundle('host-devtools-provider.tsx');
+  const enabled = await bundle('host-devtools-enabled.tsx');
+  const rqBase = await bundle('host-rq-baseline.tsx');
+  const rq = await bundle('host-rq-devtools.tsx');
+  const rqVersion = (
+    JSON.parse(
+      await readFile(join(repo, 'node_modules', '@tanstack', 'react-query-devtools', 'package.json'), 'utf8'),
+    ) as { version: string }
+  ).version;
   return {
     baselineInitialGzipKB: kb(base.initial),
     withDevtoolsInitialGzipKB: kb(withDt.initial),
@@ -133,6 +164,17 @@ export async function measureDevtoolsBundle(): Promise<DevtoolsBundleFigures> {
     viaPackageRoot: {
       addedInitialGzipKB: kb(viaRoot.initial - base.initial),
       lazyGzipKB: kb(viaRoot.lazy),
+    },
+    enabled: {
+      addedInitialGzipKB: kb(enabled.initial - base.initial),
+      lazyGzipKB: kb(enabled.lazy),
+      lazyChunks: enabled.lazyChunks,
+    },
+    reactQueryDevtools: {
+      version: rqVersion,
+      addedInitialGzipKB: kb(rq.initial - rqBase.initial),
+      lazyGzipKB: kb(rq.lazy),
+      lazyChunks: rq.lazyChunks,
     },
   };
 }

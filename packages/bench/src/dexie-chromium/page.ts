@@ -20,6 +20,11 @@ export interface StepPlan {
   modelLatencyMs: number;
   /** Also serialise every batch to count the JSON bytes written (slower: not for timing runs). */
   countBytes: boolean;
+  /**
+   * The no-op tool's declared effects (default `pure`). A `side_effect` call's journal entry and
+   * result are written strictly (never overlapped), so this shows what that guarantee costs.
+   */
+  toolEffects?: 'pure' | 'side_effect';
   /** Ask the browser for its storage usage before and after the measured run. */
   estimate: boolean;
 }
@@ -28,7 +33,7 @@ export interface StepFigures {
   plan: StepPlan;
   /** ms of each step: from one model call to the next (tool gate, tool, journal, flushes). */
   stepMs: number[];
-  /** ms spent awaiting `store.write` inside each step. */
+  /** ms the store spent on the writes each step started (counted up to the step's end). */
   writeMs: number[];
   /** ms of each step the runner adds: step time minus the model call's and the tool's own time. */
   overheadMs: number[];
@@ -133,12 +138,12 @@ const noop = tool({
 });
 
 /** The no-op tool, timing each of its runs (start and end stamps), for the overhead figure. */
-function timedNoop(spans: Array<[number, number]>) {
+function timedNoop(spans: Array<[number, number]>, effects: 'pure' | 'side_effect' = 'pure') {
   return tool({
     name: 'noop',
     description: 'Does nothing',
     args: z.object({}),
-    effects: 'pure',
+    effects,
     run: async () => {
       const t0 = performance.now();
       const out = 'ok';
@@ -252,7 +257,7 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
     const agent = new Agent({
       name: 'bench',
       model,
-      tools: [timedNoop(toolSpans)],
+      tools: [timedNoop(toolSpans, plan.toolEffects)],
       failSafe: limits(plan.steps),
     });
     const runner = new Runner({ store });
@@ -282,10 +287,12 @@ async function stepOverhead(plan: StepPlan): Promise<StepFigures> {
       stepMs.push(to - from);
       const [t0, t1] = toolSpans[i]!;
       overheadMs.push(to - from - (model.ends[i]! - from) - (t1 - t0));
+      // A write belongs to the step it starts in (one flushed behind may commit in the next);
+      // its time is counted up to the step's end.
       let w = 0;
       for (const s of log.spans) {
-        if (s.start >= from && s.end <= to) {
-          w += s.end - s.start;
+        if (s.start >= from && s.start < to) {
+          w += Math.min(s.end, to) - s.start;
           stepBytes += s.bytes;
           stepEvents += s.events;
           writes++;

@@ -43,10 +43,17 @@ export function requestApproval(
 }
 
 /** The JSON Schema of what the call names (tool `parameters`, or a subagent's `{ task }`). */
-function argsSchemaOf(exec: ApprovalHost, call: ToolCall): Pick<ApprovalRequest, 'argsSchema'> {
+function argsSchemaOf(
+  exec: ApprovalHost,
+  call: ToolCall,
+): Pick<ApprovalRequest, 'argsSchema' | 'toolDescription'> {
   const target = resolveTarget(exec.agent, call.name);
   if (!target) return {};
-  return { argsSchema: target.kind === 'tool' ? target.tool.parameters : SUBAGENT_PARAMETERS };
+  const description = target.kind === 'tool' ? target.tool.description : target.agent.description;
+  return {
+    argsSchema: target.kind === 'tool' ? target.tool.parameters : SUBAGENT_PARAMETERS,
+    ...(description ? { toolDescription: description } : {}),
+  };
 }
 
 export type Verdict = { kind: 'run'; args: unknown } | { kind: 'reject'; reason?: string } | { kind: 'wait' };

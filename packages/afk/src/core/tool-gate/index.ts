@@ -31,6 +31,8 @@ interface Scheduled {
 /** Per-batch outcome the failure policies look at. */
 interface BatchOutcome {
   toolFailures: string[];
+  /** The first failed tool's error, quoted in the run's error when the policy ends the run. */
+  toolError?: string | undefined;
   subagentFailures: string[];
   rejections: string[];
   /** Calls a policy rule denied: under `approvalDenialPolicy` like human rejections. */
@@ -190,7 +192,12 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
       if (ok === false) outcome.subagentFailures.push(s.call.name);
     } else {
       const ok = await runTool(exec, s.call, s.target.tool, s.args);
-      if (!ok) outcome.toolFailures.push(s.call.name);
+      if (!ok) {
+        outcome.toolFailures.push(s.call.name);
+        outcome.toolError ??= exec.state.toolExecutions
+          .findLast((r) => r.toolCallId === s.call.id)
+          ?.error?.replace(/^tool '[^']*' failed: /, '');
+      }
     }
   });
   // A journal batch flushed behind (pure calls) starts in the next task, overlapping bodies that
@@ -203,7 +210,14 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
   }
   if (exec.signal.aborted) throw abortReason(exec.signal);
 
-  applyFailurePolicy(fs.toolFailurePolicy, outcome.toolFailures, 'tool_error', 'tool');
+  applyFailurePolicy(
+    fs.toolFailurePolicy,
+    outcome.toolFailures,
+    'tool_error',
+    'tool',
+    'failed',
+    outcome.toolError,
+  );
   applyFailurePolicy(fs.subagentFailurePolicy, outcome.subagentFailures, 'subagent_error', 'subagent');
   applyFailurePolicy(fs.approvalDenialPolicy, outcome.rejections, 'approval_rejected', 'approval for');
   applyFailurePolicy(
@@ -221,8 +235,9 @@ function applyFailurePolicy(
   code: string,
   what: string,
   verb = 'failed',
+  detail?: string,
 ): void {
   if (policy === 'continue' || failures.length === 0) return;
-  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} ${verb} (policy '${policy}')`;
+  const message = `${what} ${failures.map((f) => `'${f}'`).join(', ')} ${verb} (policy '${policy}')${detail ? `: ${detail}` : ''}`;
   throw new RunEnd(policy === 'fail' ? 'failed' : 'degraded', { code, message });
 }

@@ -1,6 +1,6 @@
 import type { AssertionResult } from '../models/assertion.js';
 import type { CaseReport, SuiteReport } from '../models/report.js';
-import { fmtMs, fmtPct, fmtUsd, problems } from './format.js';
+import { fmtMs, fmtPct, fmtUsd } from './format.js';
 
 /** Text safe in HTML content and quoted attributes. */
 export function htmlEscape(s: string): string {
@@ -41,7 +41,11 @@ function assertionItem(a: AssertionResult): string {
 
 function caseDetails(c: CaseReport): string {
   const parts: string[] = [];
-  const p = problems(c);
+  // The run's error and budget overruns; failed assertions show in the list below.
+  const p = [
+    ...(c.error ? [`${c.error.code}: ${c.error.message}`] : []),
+    ...c.budgetViolations.map((v) => `budget ${v}`),
+  ];
   if (!c.passed && p.length) parts.push(`<p>${p.map(htmlEscape).join('<br>')}</p>`);
   if (c.assertions.length) parts.push(`<ul>${c.assertions.map(assertionItem).join('')}</ul>`);
   if (c.stability) {

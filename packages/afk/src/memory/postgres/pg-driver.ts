@@ -7,6 +7,7 @@ interface PgClientLike {
   on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   removeAllListeners(event?: string): unknown;
+  removeListener(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 /** The part of a node-postgres `Pool` the adapter uses (a `pg.Pool` fits). */
@@ -50,6 +51,14 @@ export class PgDriver implements SqlDriver {
   async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     const client = (await this.pool.connect()) as PgClientLike;
     let broken = false;
+    // A checked-out client has no error listener of the pool's: the server closing the
+    // connection between two statements (a restart, `pg_terminate_backend`) would be an
+    // unhandled 'error' event and end the process. The statement in flight (or the next one)
+    // fails instead, and the client is destroyed on release.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       try {
@@ -63,6 +72,7 @@ export class PgDriver implements SqlDriver {
         throw e;
       }
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

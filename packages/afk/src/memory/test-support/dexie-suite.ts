@@ -404,6 +404,48 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         evil.postMessage({ v: 1, source: 'x', changes: [{ runId: 'r9', lastSeq: 4, kind: 'events' }] });
         expect(await valid).toEqual({ runId: 'r9', lastSeq: 4, kind: 'events' });
         expect(seen).toHaveLength(1);
+        // Every ignored message is counted by kind (messages arrive in order: all before the valid one).
+        const report = s.channelRejections();
+        expect(report.total).toBe(junk.length);
+        expect(report.byKind).toEqual({
+          not_an_object: 3,
+          unknown_version: 2,
+          invalid: 4,
+          unknown_kind: 1,
+        });
+      });
+
+      it('reports prototype keys and oversized messages, and warns once per kind', async () => {
+        const s = store();
+        const got: string[] = [];
+        cleanup.push(s.onChannelRejection((r) => got.push(r.kind)));
+        const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+        cleanup.push(() => warn.mockRestore());
+        const valid = first<StoreChange, StoreChange>(
+          (cb) => s.watch('all', cb),
+          (c) => c,
+        );
+        const evil = new BroadcastChannel(`afk-store:${s.name}`);
+        cleanup.push(() => evil.close());
+        const polluted = JSON.parse('{"v":1,"source":"x","changes":[],"__proto__":{"admin":true}}');
+        evil.postMessage(polluted);
+        evil.postMessage({ v: 1, source: 'x'.repeat(1_000), changes: [] });
+        evil.postMessage({
+          v: 1,
+          source: 'x',
+          changes: Array.from({ length: 10_001 }, () => ({ runId: 'r', lastSeq: 1, kind: 'events' })),
+        });
+        evil.postMessage({
+          v: 1,
+          source: 'x',
+          changes: [{ runId: 'r'.repeat(5_000), lastSeq: 1, kind: 'events' }],
+        });
+        evil.postMessage(polluted);
+        evil.postMessage({ v: 1, source: 'x', changes: [{ runId: 'ok', lastSeq: 0, kind: 'run' }] });
+        expect(await valid).toEqual({ runId: 'ok', lastSeq: 0, kind: 'run' });
+        expect(got).toEqual(['prototype_key', 'oversized', 'oversized', 'oversized', 'prototype_key']);
+        expect(warn).toHaveBeenCalledTimes(2);
+        expect(({} as { admin?: boolean }).admin).toBeUndefined();
       });
     });
 

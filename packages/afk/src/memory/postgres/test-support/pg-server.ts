@@ -23,6 +23,13 @@ export interface PgServer {
   port: number;
   /** `postgresql://postgres@127.0.0.1:<port>/<database>` (trust auth, loopback only). */
   connectionString(database?: string): string;
+  /**
+   * Stops the server (`pg_ctl stop -m <mode>`: `fast` rolls back open transactions and closes
+   * connections, `immediate` aborts like a crash) and keeps its data directory and port.
+   */
+  down(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Starts the server again after `down`, on the same port and data directory (bounded wait). */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,8 +140,7 @@ export async function startPostgresServer(opts: { readyTimeoutMs?: number } = {}
   const port = await freePort();
   const serverOpts = `-k ${sock} -h 127.0.0.1 -p ${port} -c fsync=off -c full_page_writes=off -c max_connections=60`;
   const log = join(dir, 'server.log');
-  const [startCmd, startArgs] = cmd('pg_ctl', ['-D', data, '-l', log, '-o', serverOpts, '-W', 'start']);
-  await run(startCmd, [...startArgs], { timeout: 30_000 });
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
 
   const stop = async () => {
     const [stopCmd, stopArgs] = cmd('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
@@ -142,24 +148,39 @@ export async function startPostgresServer(opts: { readyTimeoutMs?: number } = {}
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
-  for (;;) {
-    const ok = await run('pg_isready', ['-h', '127.0.0.1', '-p', String(port), '-t', '1']).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2_000) : '(no log)';
-      await stop();
-      throw new Error(`PostgreSQL on 127.0.0.1:${port} was not ready in time; server log:\n${tail}`);
+  /** `pg_ctl start`, then a bounded `pg_isready` loop. */
+  const start = async () => {
+    const [startCmd, startArgs] = cmd('pg_ctl', ['-D', data, '-l', log, '-o', serverOpts, '-W', 'start']);
+    await run(startCmd, [...startArgs], { timeout: 30_000 });
+    const deadline = Date.now() + readyTimeoutMs;
+    for (;;) {
+      const ok = await run('pg_isready', ['-h', '127.0.0.1', '-p', String(port), '-t', '1']).then(
+        () => true,
+        () => false,
+      );
+      if (ok) return;
+      if (Date.now() > deadline) {
+        const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2_000) : '(no log)';
+        throw new Error(`PostgreSQL on 127.0.0.1:${port} was not ready in time; server log:\n${tail}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    await start();
+  } catch (e) {
+    await stop();
+    throw e;
   }
   return {
     host: '127.0.0.1',
     port,
     connectionString: (database = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${database}`,
+    down: async (mode) => {
+      const [downCmd, downArgs] = cmd('pg_ctl', ['-D', data, '-m', mode, 'stop']);
+      await run(downCmd, [...downArgs], { timeout: 30_000 });
+    },
+    up: start,
     stop,
   };
 }

@@ -1,0 +1,234 @@
+/**
+ * The devtools run view in Chromium: time to first render of the timeline of a 10,000-event and
+ * a 100,000-event run (read from IndexedDB through `useRun`, the span tree built, the rows
+ * painted), and the longest frame while scrolling and zooming it.
+ *
+ * `src/run-view-chromium/page.tsx` is bundled by esbuild (@afk/react's components, React in
+ * production mode, afk from its built `dist`), served from a throwaway http server on 127.0.0.1
+ * and driven in headless Chromium (`/usr/bin/chromium` or `CHROMIUM_PATH`) through
+ * playwright-core. The runs are synthetic: one real tool round trip's events, repeated, written
+ * straight into a DexieStore. Without Chromium every figure is reported unmeasured.
+ *
+ * Registered in `index.ts` as the optional suite `run-view-chromium` (`runRunViewBench()`).
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { InteractFigures, OpenFigures, SeedFigures } from './run-view-chromium/page.js';
+import { fmt, median } from './stats.js';
+import { type SuiteContext, type SuiteResult, type Target, target } from './suite.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benchRoot = join(here, '..');
+const reactStyles = join(benchRoot, '..', 'react', 'src', 'styles.css');
+
+const ID = 'run-view-chromium';
+const TITLE = 'Devtools run view in Chromium';
+/** From the issue: first render ≤ 300 ms (10k events), ≤ 1 s (100k), longest frame ≤ 50 ms. */
+const LIMITS = { 10000: 300, 100000: 1000 } as const;
+const FRAME_LIMIT_MS = 50;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync'];
+
+interface SizeResult {
+  events: number;
+  seed: SeedFigures;
+  opens: OpenFigures[];
+  firstRenderMs: number;
+  interact: InteractFigures;
+}
+
+async function bundle(): Promise<{ js: string; css: string }> {
+  const js = await build({
+    entryPoints: [join(here, 'run-view-chromium', 'page.tsx')],
+    absWorkingDir: benchRoot,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    minify: true,
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // No tsconfig: its `paths` map afk/* to source for type-checking only.
+    tsconfigRaw: '{"compilerOptions":{"jsx":"react-jsx"}}',
+    // The in-page panel (lazy, not used here) imports its CSS as Vite's `?inline` text.
+    plugins: [
+      {
+        name: 'vite-inline-css',
+        setup(b) {
+          b.onResolve({ filter: /\?inline$/ }, (a) => ({ path: a.path, namespace: 'inline-css' }));
+          b.onLoad({ filter: /.*/, namespace: 'inline-css' }, () => ({ contents: '', loader: 'text' }));
+        },
+      },
+    ],
+  });
+  if (Object.keys(js.metafile.inputs).some((i) => i.includes('afk/src/')))
+    throw new Error('afk was bundled from source; expected packages/afk/dist');
+  const css = await build({ entryPoints: [reactStyles], bundle: true, write: false, logLevel: 'silent' });
+  return { js: js.outputFiles[0]?.text ?? '', css: css.outputFiles[0]?.text ?? '' };
+}
+
+function serve(files: { js: string; css: string }): Promise<{ server: Server; url: string }> {
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>afk run view bench</title><link rel="stylesheet" href="/bench.css"><body style="margin:0;font:13px system-ui"><script type="module" src="/bench.js"></script>';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (type: string, body: string) => {
+      res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (path === '/' || path === '/index.html') send('text/html', html);
+    else if (path === '/bench.js') send('text/javascript', files.js);
+    else if (path === '/bench.css') send('text/css', files.css);
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    });
+  });
+}
+
+function targets(results: SizeResult[] | null): Target[] {
+  const by = (n: number) => results?.find((r) => r.events >= n * 0.9 && r.events <= n * 1.1);
+  const worstFrame = results?.length
+    ? Math.max(...results.flatMap((r) => [r.interact.scrollMaxFrameMs, r.interact.zoomMaxFrameMs]))
+    : null;
+  return [
+    ...([10_000, 100_000] as const).map((n) =>
+      target({
+        id: `runview.first_render.e${n}`,
+        description: `run view: first render of the timeline of a ${n.toLocaleString('en-US')}-event run (IndexedDB → painted rows, median)`,
+        actual: by(n)?.firstRenderMs ?? null,
+        limit: LIMITS[n],
+        comparison: '<=',
+        unit: 'ms',
+      }),
+    ),
+    target({
+      id: 'runview.longest_frame',
+      description: 'run view: longest frame while scrolling and zooming (worse of both runs)',
+      actual: worstFrame,
+      limit: FRAME_LIMIT_MS,
+      comparison: '<=',
+      unit: 'ms',
+    }),
+  ];
+}
+
+function skipped(reason: string): SuiteResult {
+  return {
+    id: ID,
+    title: TITLE,
+    tables: [],
+    targets: targets(null),
+    data: { skipped: reason },
+    notes: [`${TITLE} skipped: ${reason}`],
+  };
+}
+
+type Api = {
+  probe(o: { db: string; runId: string }): Promise<Record<string, number>>;
+  seed(o: { db: string; events: number }): Promise<SeedFigures>;
+  open(o: { db: string; runId: string }): Promise<OpenFigures>;
+  interact(o: { frames: number }): Promise<InteractFigures>;
+};
+
+/** Runs the suite (see the file comment). */
+export async function runRunViewBench(ctx: SuiteContext): Promise<SuiteResult> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) return skipped(`no Chromium at ${executablePath} (set CHROMIUM_PATH)`);
+  let chromium: typeof import('playwright-core').chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (error) {
+    return skipped(
+      `playwright-core is not installed (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const files = await bundle();
+  const { server, url } = await serve(files);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => 'afkRunViewBench' in globalThis, undefined, { timeout: 30_000 });
+    const call = <K extends keyof Api>(fn: K, arg: Parameters<Api[K]>[0]) =>
+      page.evaluate(
+        ([name, a]) =>
+          (
+            globalThis as unknown as { afkRunViewBench: Record<string, (x: unknown) => Promise<unknown>> }
+          ).afkRunViewBench[name as string]?.(a),
+        [fn, arg] as const,
+      ) as Promise<Awaited<ReturnType<Api[K]>>>;
+    const reps = ctx.quick ? 2 : 5;
+    const results: SizeResult[] = [];
+    for (const n of [10_000, 100_000]) {
+      const db = `afk-runview-bench-${n}`;
+      const seed = await call('seed', { db, events: n });
+      ctx.log(`  seeded ${seed.events.toLocaleString('en-US')} events in ${fmt(seed.seedMs, 0)} ms`);
+      if (process.env.AFK_BENCH_PROBE)
+        ctx.log(`  probe: ${JSON.stringify(await call('probe', { db, runId: seed.runId }))}`);
+      const opens: OpenFigures[] = [];
+      // One warm-up open (code compiled, IndexedDB opened once), then the timed ones.
+      await call('open', { db, runId: seed.runId });
+      for (let i = 0; i < reps; i++) opens.push(await call('open', { db, runId: seed.runId }));
+      const interact = await call('interact', { frames: ctx.quick ? 60 : 120 });
+      const firstRenderMs = median(opens.map((o) => o.firstRenderMs));
+      ctx.log(
+        `  ${n}: first render ${fmt(firstRenderMs, 0)} ms, longest frame ${fmt(Math.max(interact.scrollMaxFrameMs, interact.zoomMaxFrameMs), 1)} ms`,
+      );
+      results.push({ events: seed.events, seed, opens, firstRenderMs, interact });
+    }
+    if (errors.length) throw new Error(`the bench page failed: ${errors.join('; ')}`);
+    return {
+      id: ID,
+      title: TITLE,
+      tables: [
+        {
+          title: 'Run view (timeline + inspector + step chart) over DexieStore',
+          columns: [
+            'events',
+            'spans',
+            'first render (median)',
+            'min',
+            'max',
+            'scroll max frame',
+            'scroll p95',
+            'zoom max frame',
+            'zoom p95',
+          ],
+          rows: results.map((r) => [
+            r.events.toLocaleString('en-US'),
+            r.seed.spans.toLocaleString('en-US'),
+            `${fmt(r.firstRenderMs, 0)} ms`,
+            `${fmt(Math.min(...r.opens.map((o) => o.firstRenderMs)), 0)} ms`,
+            `${fmt(Math.max(...r.opens.map((o) => o.firstRenderMs)), 0)} ms`,
+            `${fmt(r.interact.scrollMaxFrameMs, 1)} ms`,
+            `${fmt(r.interact.scrollP95FrameMs, 1)} ms`,
+            `${fmt(r.interact.zoomMaxFrameMs, 1)} ms`,
+            `${fmt(r.interact.zoomP95FrameMs, 1)} ms`,
+          ]),
+        },
+      ],
+      targets: targets(results),
+      data: { results, reps },
+      notes: [
+        'First render: mount → useRun reads the run and its log from IndexedDB (fresh DexieStore instance), Debugger.timeline builds the span tree, the virtualised rows are committed and painted (the frame after).',
+        'Frames: requestAnimationFrame intervals while the list jumps to a new scroll position every frame, then while ctrl+wheel zooms in and out every frame.',
+      ],
+    };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}

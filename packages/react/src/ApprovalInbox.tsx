@@ -1,0 +1,321 @@
+import type { AgentResult, ApprovalDecision, ApprovalRequest } from 'afk/core';
+import { createRef, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApprovalCard, type ApprovalCardHandle } from './ApprovalCard.js';
+import type { RunHosts } from './run-hosts.js';
+import {
+  type ApprovalsFilter,
+  type DecideOutcome,
+  matchesApprovalFilter,
+  useApprovals,
+} from './use-approvals.js';
+
+/** The inbox's tabs. */
+export type ApprovalTab = 'pending' | 'decided' | 'expired';
+
+export interface ApprovalInboxProps {
+  /** Only these approvals (e.g. `{ runId }` for one run's); default all. */
+  filter?: ApprovalsFilter;
+  /** The open tab (controlled); default: internal state starting at 'pending'. */
+  tab?: ApprovalTab;
+  onTabChange?(tab: ApprovalTab): void;
+  /** The selected approval (controlled); keyboard shortcuts act on it. */
+  selectedId?: string | undefined;
+  onSelect?(approvalId: string | undefined): void;
+  /** Continues a run after its last approval was decided (see `useApprovals`). */
+  resume?: (approval: ApprovalRequest) => Promise<AgentResult>;
+  /** Tab ownership: runs hosted in another tab are left to it. */
+  hosts?: RunHosts;
+  /** Where a run (and a span of it) is shown; default `#/runs/<runId>[/span/<spanId>]`. */
+  runHref?(runId: string, spanId?: string): string;
+  /**
+   * Where `j`/`k`/`a`/`r`/`e`/`Enter` are heard: 'document' (a full-page app) or 'inbox' (focus
+   * inside the inbox; the default, so a host page's keys are left alone).
+   */
+  shortcuts?: 'document' | 'inbox';
+  /** Called after each decision with what happened to the run. */
+  onDecided?(approval: ApprovalRequest, outcome: DecideOutcome): void;
+}
+
+const TABS: ReadonlyArray<{ id: ApprovalTab; label: string }> = [
+  { id: 'pending', label: 'Pending' },
+  { id: 'decided', label: 'Decided' },
+  { id: 'expired', label: 'Expired' },
+];
+
+const defaultHref = (runId: string, spanId?: string) =>
+  `#/runs/${encodeURIComponent(runId)}${spanId ? `/span/${encodeURIComponent(spanId)}` : ''}`;
+
+function tabOf(a: ApprovalRequest): ApprovalTab {
+  return a.status === 'pending' ? 'pending' : a.status === 'expired' ? 'expired' : 'decided';
+}
+
+/** True when a key event comes from somewhere the user types (never a shortcut there). */
+function typing(e: KeyboardEvent): boolean {
+  const el = (e.composedPath()[0] ?? e.target) as HTMLElement | null;
+  if (!el || !(el instanceof HTMLElement)) return false;
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+type Notice = { approvalId: string; tone: 'info' | 'ok' | 'error'; text: string };
+
+function outcomeText(a: ApprovalRequest, o: DecideOutcome): Notice {
+  switch (o.kind) {
+    case 'resumed':
+      return o.result.error
+        ? {
+            approvalId: a.id,
+            tone: 'error',
+            text: `Resumed here; the run ended ${o.result.state}: ${o.result.error.code}: ${o.result.error.message}`,
+          }
+        : { approvalId: a.id, tone: 'ok', text: `Resumed here; the run is ${o.result.state}.` };
+    case 'elsewhere':
+      return {
+        approvalId: a.id,
+        tone: 'info',
+        text: 'Decided. The run is running in another tab; it continues there.',
+      };
+    case 'waiting':
+      return {
+        approvalId: a.id,
+        tone: 'info',
+        text: `Decided. ${o.pending} more approval${o.pending === 1 ? '' : 's'} of this run wait${o.pending === 1 ? 's' : ''}.`,
+      };
+    case 'recorded':
+      return { approvalId: a.id, tone: 'info', text: 'Decided. The run continues when it is resumed.' };
+  }
+}
+
+/**
+ * The approvals inbox: every request in the store, across threads and tabs, in Pending / Decided
+ * / Expired tabs. Each card shows the tool and what it does, who asked, the rule and reason, the
+ * args as a form generated from the tool's JSON Schema (or JSON), validated live; approve once or
+ * always for the tool (in that run), approve with edits, reject with a reason, respond. Needs an
+ * `AfkProvider` with a `runner`.
+ *
+ * @example
+ * <ApprovalInbox resume={(a) => runner.resume(agent, { runId: a.rootRunId, threadId: a.threadId })} />
+ */
+export function ApprovalInbox(props: ApprovalInboxProps) {
+  const { resume, hosts, runHref = defaultHref, shortcuts = 'inbox', onDecided } = props;
+  const [ownTab, setOwnTab] = useState<ApprovalTab>('pending');
+  const tab = props.tab ?? ownTab;
+  const [ownSelected, setOwnSelected] = useState<string>();
+  const selectedId = props.selectedId !== undefined || props.onSelect ? props.selectedId : ownSelected;
+  const select = useCallback(
+    (id: string | undefined) => (props.onSelect ? props.onSelect(id) : setOwnSelected(id)),
+    [props.onSelect],
+  );
+  const setTab = (t: ApprovalTab) => (props.onTabChange ? props.onTabChange(t) : setOwnTab(t));
+  const [onlyThread, setOnlyThread] = useState(false);
+  const [busy, setBusy] = useState<string>();
+  const [notice, setNotice] = useState<Notice>();
+  const [now, setNow] = useState(() => Date.now());
+  const rootRef = useRef<HTMLElement>(null);
+  const {
+    state,
+    approvals: all,
+    decide,
+  } = useApprovals(undefined, { ...(resume ? { resume } : {}), ...(hosts ? { hosts } : {}) });
+
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const filter = props.filter;
+  const approvals = useMemo(
+    () => (filter ? all.filter((a) => matchesApprovalFilter(a, filter)) : all),
+    [all, filter],
+  );
+  const selected = approvals.find((a) => a.id === selectedId);
+  const threadId = onlyThread ? selected?.threadId : undefined;
+  const counts = useMemo(() => {
+    const c: Record<ApprovalTab, number> = { pending: 0, decided: 0, expired: 0 };
+    for (const a of approvals) if (!threadId || a.threadId === threadId) c[tabOf(a)]++;
+    return c;
+  }, [approvals, threadId]);
+  const visible = useMemo(() => {
+    const list = approvals.filter((a) => tabOf(a) === tab && (!threadId || a.threadId === threadId));
+    // Pending: oldest first (first come, first decided); decided and expired: newest first.
+    return tab === 'pending' ? list : list.reverse();
+  }, [approvals, tab, threadId]);
+
+  const handles = useRef(new Map<string, RefObject<ApprovalCardHandle | null>>());
+  const handleOf = (id: string) => {
+    const known = handles.current.get(id);
+    if (known) return known;
+    const h = createRef<ApprovalCardHandle>();
+    handles.current.set(id, h);
+    return h;
+  };
+
+  const onDecide = useCallback(
+    async (a: ApprovalRequest, d: ApprovalDecision) => {
+      setBusy(a.id);
+      setNotice({ approvalId: a.id, tone: 'info', text: `Deciding ${a.toolName}…` });
+      try {
+        const outcome = await decide(a, d);
+        setNotice(outcomeText(a, outcome));
+        onDecided?.(a, outcome);
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        setNotice({
+          approvalId: a.id,
+          tone: 'error',
+          text: `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
+        });
+      } finally {
+        setBusy(undefined);
+      }
+    },
+    [decide, onDecided],
+  );
+
+  // Keyboard: j/k move, a approve (Enter confirms), r reject (focus reason), e edit, Esc cancel.
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
+  useEffect(() => {
+    const target: Document | HTMLElement | null = shortcuts === 'document' ? document : rootRef.current;
+    if (!target) return;
+    let gAt = 0;
+    const onKey = (ev: Event) => {
+      const e = ev as KeyboardEvent;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
+      // `g a` (go to approvals) and friends are the app's chords, not an approve.
+      const chord = performance.now() - gAt < 1000;
+      gAt = e.key === 'g' ? performance.now() : 0;
+      if (chord) return;
+      const list = visibleRef.current;
+      const i = list.findIndex((a) => a.id === selectedId);
+      const current = i >= 0 ? list[i] : undefined;
+      const h = current ? handles.current.get(current.id)?.current : undefined;
+      const el = (e.composedPath()[0] ?? e.target) as HTMLElement | null;
+      if (e.key === 'Enter' && el && (el.tagName === 'BUTTON' || el.tagName === 'A')) return;
+      switch (e.key) {
+        case 'j':
+        case 'k': {
+          const next = list[Math.min(list.length - 1, Math.max(0, i < 0 ? 0 : i + (e.key === 'j' ? 1 : -1)))];
+          if (next) select(next.id);
+          break;
+        }
+        case 'a':
+          h?.armApprove();
+          break;
+        case 'r':
+          h?.focusReject();
+          break;
+        case 'e':
+          h?.edit();
+          break;
+        case 'Enter':
+          h?.confirm();
+          break;
+        case 'Escape':
+          h?.disarm();
+          return;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    target.addEventListener('keydown', onKey);
+    return () => target.removeEventListener('keydown', onKey);
+  }, [shortcuts, selectedId, select]);
+
+  // Keep the selected card in view as j/k move.
+  useEffect(() => {
+    if (!selectedId) return;
+    const el = rootRef.current?.querySelector(`[data-approval-id="${CSS.escape(selectedId)}"]`);
+    el?.scrollIntoView?.({ block: 'nearest' });
+  }, [selectedId]);
+
+  return (
+    <section className="afk-approval-inbox" ref={rootRef} data-testid="approval-inbox" aria-label="Approvals">
+      <div className="afk-approval-bar">
+        <div role="tablist" aria-label="Approval status">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              data-testid={`approvals-tab-${t.id}`}
+              onClick={() => setTab(t.id)}
+            >
+              {t.label}{' '}
+              <span
+                className={`afk-count${t.id === 'pending' && counts.pending > 0 ? ' is-alert' : ''}`}
+                data-testid={`approvals-count-${t.id}`}
+              >
+                {counts[t.id]}
+              </span>
+            </button>
+          ))}
+        </div>
+        <label
+          className="afk-small"
+          title={selected ? `thread ${selected.threadId}` : 'Select an approval first'}
+        >
+          <input
+            type="checkbox"
+            className="afk-check"
+            data-testid="only-this-thread"
+            checked={onlyThread}
+            disabled={!selected && !onlyThread}
+            onChange={(e) => setOnlyThread(e.target.checked)}
+          />{' '}
+          only this thread
+        </label>
+      </div>
+      {notice && (
+        <p
+          className={`afk-approval-notice afk-tone-${notice.tone}`}
+          role="status"
+          data-testid="decision-notice"
+        >
+          {notice.text}
+        </p>
+      )}
+      {state.status === 'error' ? (
+        <p className="afk-approval-error" role="alert">
+          The approvals cannot be read: {state.error.message}
+        </p>
+      ) : state.status === 'loading' ? (
+        <p className="afk-muted">Loading…</p>
+      ) : visible.length === 0 ? (
+        <p className="afk-empty" data-testid="approvals-empty">
+          {tab === 'pending'
+            ? filter
+              ? 'Nothing here waits for a decision.'
+              : 'Nothing waits for a decision. Runs that need a human pause here — try the “Send needs approval” agent in the Playground.'
+            : tab === 'decided'
+              ? 'No decisions yet.'
+              : 'No expired requests.'}
+        </p>
+      ) : (
+        <div className="afk-approval-list">
+          {visible.map((a) => (
+            <ApprovalCard
+              key={a.id}
+              approval={a}
+              selected={a.id === selectedId}
+              onSelect={() => select(a.id)}
+              now={now}
+              runHref={runHref}
+              onDecide={onDecide}
+              busy={busy === a.id}
+              handle={handleOf(a.id)}
+            />
+          ))}
+        </div>
+      )}
+      <p className="afk-keys-help afk-muted afk-small">
+        <kbd className="afk-kbd">j</kbd>/<kbd className="afk-kbd">k</kbd> move ·{' '}
+        <kbd className="afk-kbd">a</kbd> approve (<kbd className="afk-kbd">Enter</kbd> confirms) ·{' '}
+        <kbd className="afk-kbd">r</kbd> reject · <kbd className="afk-kbd">e</kbd> edit ·{' '}
+        <kbd className="afk-kbd">Esc</kbd> cancel
+      </p>
+    </section>
+  );
+}
