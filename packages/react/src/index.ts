@@ -40,7 +40,7 @@ export { RunList, type RunListProps } from './RunList.js';
 export { RunTimeline, type RunTimelineProps } from './RunTimeline.js';
 export { RunHosts } from './run-hosts.js';
 export { buildRunRows, type RunListRow } from './run-list-model.js';
-export { type InspectorTab, SpanInspector, SpanInspector, type SpanInspectorProps } from './SpanInspector.js';
+export { type InspectorTab, SpanInspector, type SpanInspectorProps } from './SpanInspector.js';
 export { StepChart, type StepChartProps } from './StepChart.js';
 export { neighbourSpan, parallelSpanIds, type StepPoint, stepPoints } from './span-tree.js';
 export { axisTicks, clampWindow, panWindow, type TimeWindow, zoomWindow } from './timeline-window.js';
