@@ -8,6 +8,28 @@ export { ApprovalInbox, type ApprovalInboxProps, type ApprovalTab } from './Appr
 export { ChatView, type ChatViewProps } from './ChatView.js';
 export { type AfkContextValue, AfkProvider, useAfk, useAfkOptional } from './context.js';
 export { AfkDevtools, type AfkDevtoolsProps, type DevtoolsPosition } from './devtools/AfkDevtools.js';
+export { EvalDashboard, type EvalDashboardProps, type EvalDashboardState } from './EvalDashboard.js';
+export { parseSuiteReport, type ReportImport } from './eval-report-import.js';
+export {
+  type CellChange,
+  caseScore,
+  cellChange,
+  EVAL_FILTERS,
+  type EvalFilter,
+  type EvalMatrix,
+  evalMatrix,
+  filterRows,
+  type MatrixRow,
+  parseEvalFilter,
+  percentile,
+  regressionsOf,
+  runsOfSuite,
+  type SuiteRun,
+  type SuiteRunStats,
+  suiteRunId,
+  suiteRunStats,
+  toSuiteRuns,
+} from './eval-summary.js';
 export { ForkDialog, type ForkDialogProps } from './ForkDialog.js';
 export { type ForkableCall, type ForkPlan, forkPlan, forkRequest } from './fork-plan.js';
 export { formatCost, formatDuration, formatTokens } from './format.js';
@@ -29,6 +51,7 @@ export {
   type UseApprovalsOptions,
   useApprovals,
 } from './use-approvals.js';
+export { type EvalRunsState, useEvalRuns } from './use-eval-runs.js';
 export { type RunData, useRun } from './use-run.js';
 export { type RunStreamState, useRunStream } from './use-run-stream.js';
 export { DEFAULT_RUNS_LIMIT, type RunItem, type RunsFilter, type RunsPage, useRuns } from './use-runs.js';
