@@ -1,7 +1,11 @@
 import { AfkStorageError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import { approvalPrecondition, batchChanges, planBatch, runsWithoutRecord, seqConflict } from './batch.js';
+import {
+  approvalPrecondition,
+  batchChanges,
+  evalReportChange,
+  planBatch, runsWithoutRecord, seqConflict } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import type {
   ApprovalFilter,
@@ -204,6 +208,7 @@ export class InMemoryStore implements MemoryStore {
     );
     if (i >= 0) this.evalReports.splice(i, 1);
     this.evalReports.push(structuredClone(report));
+    this.hub.emit(evalReportChange(report));
   }
 
   async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {
