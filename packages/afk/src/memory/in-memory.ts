@@ -5,7 +5,10 @@ import {
   approvalPrecondition,
   batchChanges,
   evalReportChange,
-  planBatch, runsWithoutRecord, seqConflict } from './batch.js';
+  planBatch,
+  runsWithoutRecord,
+  seqConflict,
+} from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import type {
   ApprovalFilter,

@@ -381,12 +381,10 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         const got = first<StoreChange, Promise<unknown[]>>(
           (cb) => b.watch('all', cb),
           (c) =>
-            c.kind === 'eval'
-              ? b.listEvalReports().then((rs) => [c, rs.map((r) => r.report)])
-              : undefined,
+            c.kind === 'eval' ? b.listEvalReports().then((rs) => [c, rs.map((r) => r.report)]) : undefined,
         );
         await a.putEvalReport({ suiteId: 'suite-x', startedAt: T0, report: { n: 1 } });
-        expect(await (await got)).toEqual([{ runId: 'suite-x', lastSeq: -1, kind: 'eval' }, [{ n: 1 }]]);
+        expect(await await got).toEqual([{ runId: 'suite-x', lastSeq: -1, kind: 'eval' }, [{ n: 1 }]]);
       });
 
       it('ignores malformed and hostile channel messages', async () => {
