@@ -4,6 +4,7 @@ import { ApprovalInbox } from '../components/ApprovalInbox';
 import { StreamPanel } from '../components/EventList';
 import { Playground } from '../components/Playground';
 import { SettingsForm } from '../components/SettingsForm';
+import { ExampleSuite } from '../evals/ExampleSuite';
 import { usePlayground } from '../state/playground';
 import { RunDetail } from './RunDetail';
 
@@ -22,6 +23,7 @@ export function PlaygroundView() {
         {runId && <RunApprovals runId={runId} />}
         <StreamPanel />
         <SettingsForm />
+        <ExampleSuite />
       </div>
       <div className="column">
         <RunDetail runId={runId} selectedSpanId={spanId} onSelectSpan={setSpanId} />
