@@ -51,7 +51,7 @@ export function EvalCaseDetail({
           </span>{' '}
           {report.id} <span className="afk-eval-muted">{report.status}</span>
         </h3>
-        <button type="button" onClick={onClose} aria-label="Close case">
+        <button type="button" className="afk-eval-close" onClick={onClose} aria-label="Close case">
           ×
         </button>
       </header>
