@@ -182,7 +182,7 @@ function SaveCaseDialog({ run, store, onClose }: { run: RunRecord; store: Memory
               );
             }}
           >
-            ＋ Add to saved cases
+            + Add to saved cases
           </button>
         </div>
       </div>

@@ -22,8 +22,8 @@ export function PlaygroundView() {
         <Playground />
         {runId && <RunApprovals runId={runId} />}
         <StreamPanel />
-        <SettingsForm />
         <ExampleSuite />
+        <SettingsForm />
       </div>
       <div className="column">
         <RunDetail runId={runId} selectedSpanId={spanId} onSelectSpan={setSpanId} />
