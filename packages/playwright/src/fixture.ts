@@ -1,13 +1,20 @@
+import type { Page, TestInfo } from '@playwright/test';
 import type { ApprovalDecision } from 'afk/core';
 import type { RunExport } from 'afk/debugger';
 import type { EvalCase, PageRun, SuiteReport } from 'afk/evals';
 import { loadCases } from 'afk/evals';
 import type { RunRecord } from 'afk/memory';
-import type { Page, TestInfo } from '@playwright/test';
 import { AfkPageError } from './errors.js';
 import { callHandle } from './page-call.js';
 import { toAfkRun } from './run-view.js';
-import type { AfkDecision, AfkEvaluateOptions, AfkFixture, AfkFixtureOptions, AfkRun, AfkRunFilter } from './types.js';
+import type {
+  AfkDecision,
+  AfkEvaluateOptions,
+  AfkFixture,
+  AfkFixtureOptions,
+  AfkRun,
+  AfkRunFilter,
+} from './types.js';
 
 /** The fixture's defaults (`test.use({ afkOptions: { ... } })` overrides them). */
 export const DEFAULT_AFK_OPTIONS: AfkFixtureOptions = {
@@ -62,6 +69,25 @@ async function casesOf(cases: EvalCase[] | string, url: string): Promise<EvalCas
   return list;
 }
 
+/** The page's newest root runs, one line each: what a timed-out `waitForRun` did find. */
+async function describePageRuns(page: Page): Promise<string> {
+  try {
+    const runs = await callHandle<RunRecord[]>(page, 'runs', [5], {
+      handleTimeoutMs: 1_000,
+      deadlineMs: Date.now() + 3_000,
+    });
+    if (!runs.length) return 'The page has no runs.';
+    const line = (r: RunRecord) => {
+      const state = r.result?.state ?? r.status;
+      const err = r.result?.error ? `: ${r.result.error.code}: ${r.result.error.message}` : '';
+      return `  - ${r.runId} (agent ${r.agentName}, ${state}${err}, started ${new Date(r.startedAt).toISOString()})`;
+    };
+    return `The page's newest runs:\n${runs.map(line).join('\n')}`;
+  } catch {
+    return '';
+  }
+}
+
 /** The `afk` fixture bound to one page; `touched` is shared by every page of the test. */
 export function createAfkFixture(page: Page, options: AfkFixtureOptions, touched: Touched): AfkFixture {
   const touch = (runId: string, last?: PageRun) => {
@@ -78,6 +104,11 @@ export function createAfkFixture(page: Page, options: AfkFixtureOptions, touched
       const run = await callHandle<PageRun>(page, 'waitForRun', (left) => [{ ...filter, timeoutMs: left }], {
         ...opts,
         deadlineMs,
+      }).catch(async (e: unknown) => {
+        if (!(e instanceof AfkPageError) || e.code !== 'timeout') throw e;
+        throw new AfkPageError('timeout', `${e.message}\n${await describePageRuns(page)}`, e.url, {
+          cause: e,
+        });
       });
       touch(run.runId, run);
       return toAfkRun(run);
@@ -111,7 +142,6 @@ export function createAfkFixture(page: Page, options: AfkFixtureOptions, touched
   };
 }
 
-
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80);
 
 /**
@@ -119,7 +149,11 @@ const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)
  * when the page cannot answer any more, the last waited snapshot, marked as such) and each eval
  * report's Markdown (and its JSON).
  */
-export async function attachTouched(touched: Touched, testInfo: TestInfo, options: AfkFixtureOptions): Promise<void> {
+export async function attachTouched(
+  touched: Touched,
+  testInfo: TestInfo,
+  options: AfkFixtureOptions,
+): Promise<void> {
   const runs = [...touched.runs.entries()].slice(-MAX_ATTACHED_RUNS);
   for (const [runId, { page, last }] of runs) {
     let body: unknown;
@@ -131,7 +165,11 @@ export async function attachTouched(touched: Touched, testInfo: TestInfo, option
       });
     } catch (e) {
       if (!last) continue;
-      body = { format: 'afk-page-run', note: `export failed (${(e as Error).message}); the last waited run`, run: last };
+      body = {
+        format: 'afk-page-run',
+        note: `export failed (${(e as Error).message}); the last waited run`,
+        run: last,
+      };
     }
     await testInfo.attach(`afk-run-${safeName(runId)}.json`, {
       body: JSON.stringify(body, null, 2),
@@ -143,6 +181,9 @@ export async function attachTouched(touched: Touched, testInfo: TestInfo, option
     if (report.outputs.markdown)
       await testInfo.attach(`${base}.md`, { body: report.outputs.markdown, contentType: 'text/markdown' });
     const { outputs: _outputs, ...json } = report;
-    await testInfo.attach(`${base}.json`, { body: JSON.stringify(json, null, 2), contentType: 'application/json' });
+    await testInfo.attach(`${base}.json`, {
+      body: JSON.stringify(json, null, 2),
+      contentType: 'application/json',
+    });
   }
 }

@@ -1,7 +1,7 @@
+import type { ExpectMatcherState, MatcherReturnType } from '@playwright/test';
 import type { AgentResult } from 'afk/core';
 import type { PageRun, SuiteReport } from 'afk/evals';
 import { completed, type ToolArgsMatch, toolCalled, toolSequence } from 'afk/evals';
-import type { ExpectMatcherState, MatcherReturnType } from '@playwright/test';
 import { assertionContext, describeCalls, describeRun, isPageRun, toolCallsOf } from './run-view.js';
 
 type Result = MatcherReturnType;
@@ -15,7 +15,8 @@ const notARun = (name: string, received: unknown): Result => ({
 
 /** The waited run's result, or a stand-in carrying its status when it has none yet. */
 const resultOf = (run: PageRun): AgentResult =>
-  run.result ?? ({ runId: run.runId, threadId: run.threadId, state: run.status, finalText: '' } as AgentResult);
+  run.result ??
+  ({ runId: run.runId, threadId: run.threadId, state: run.status, finalText: '' } as AgentResult);
 
 function hint(state: ExpectMatcherState, name: string, args: string): string {
   return `expect(run)${state.isNot ? '.not' : ''}.${name}(${args})`;
@@ -128,7 +129,8 @@ function toPassEvals(this: ExpectMatcherState, report: unknown, opts: { minPassR
     return {
       name,
       pass: false,
-      message: () => `expect(report).toPassEvals: expected a SuiteReport from afk.evaluate(), got ${typeof report}`,
+      message: () =>
+        `expect(report).toPassEvals: expected a SuiteReport from afk.evaluate(), got ${typeof report}`,
     };
   }
   const rep = r as SuiteReport;

@@ -1,6 +1,6 @@
+import type { Page } from '@playwright/test';
 import type { AfkErrorCode } from 'afk/errors';
 import { AFK_PAGE_GLOBAL, AFK_PAGE_VERSION } from 'afk/evals';
-import type { Page } from '@playwright/test';
 import { AfkPageError } from './errors.js';
 
 /** The methods of `window.__afk` the fixture calls. */
@@ -29,7 +29,12 @@ const KNOWN_CODES = new Set<string>([
 ]);
 
 /** Runs in the page: serialised by Playwright, so it may only use its arguments. */
-async function inPage([global, method, args, expected]: [string, string, unknown[], number]): Promise<Answer> {
+async function inPage([global, method, args, expected]: [
+  string,
+  string,
+  unknown[],
+  number,
+]): Promise<Answer> {
   const handle = (globalThis as unknown as Record<string, Record<string, unknown> | undefined>)[global];
   if (handle === undefined) return { kind: 'missing' };
   if (handle.version !== expected) return { kind: 'version', version: handle.version };
@@ -50,9 +55,13 @@ async function inPage([global, method, args, expected]: [string, string, unknown
 
 async function waitForHandle(page: Page, timeoutMs: number): Promise<void> {
   try {
-    await page.waitForFunction((g) => (globalThis as Record<string, unknown>)[g] !== undefined, AFK_PAGE_GLOBAL, {
-      timeout: Math.max(1, timeoutMs),
-    });
+    await page.waitForFunction(
+      (g) => (globalThis as Record<string, unknown>)[g] !== undefined,
+      AFK_PAGE_GLOBAL,
+      {
+        timeout: Math.max(1, timeoutMs),
+      },
+    );
   } catch (e) {
     if (page.isClosed()) throw e;
     throw new AfkPageError(
@@ -91,7 +100,8 @@ export async function callHandle<T>(
         number,
       ]);
     } catch (e) {
-      if (!page.isClosed() && NAVIGATED.test(String((e as Error)?.message)) && Date.now() < deadline) continue;
+      if (!page.isClosed() && NAVIGATED.test(String((e as Error)?.message)) && Date.now() < deadline)
+        continue;
       throw e;
     }
     if (answer.kind === 'missing') continue;
@@ -105,7 +115,11 @@ export async function callHandle<T>(
     }
     if (answer.kind === 'error') {
       const code = (KNOWN_CODES.has(answer.code) ? answer.code : 'invalid_argument') as AfkErrorCode;
-      throw new AfkPageError(code, `${answer.message} (${answer.name} ${answer.code} in ${page.url()})`, page.url());
+      throw new AfkPageError(
+        code,
+        `${answer.message} (${answer.name} ${answer.code} in ${page.url()})`,
+        page.url(),
+      );
     }
     return answer.value as T;
   }

@@ -1,7 +1,7 @@
 import type { AgentResult } from 'afk/core';
+import { AfkError } from 'afk/errors';
 import type { AssertionContext, PageRun, ToolCallView } from 'afk/evals';
 import { memoryJudgeCache } from 'afk/evals';
-import { AfkError } from 'afk/errors';
 import type { AfkRun } from './types.js';
 
 /** The root run's tool calls in start order, from its `tool_started` events (as afk/evals reads them). */
@@ -9,7 +9,12 @@ export function toolCallsOf(run: Pick<PageRun, 'events'>): ToolCallView[] {
   const calls: ToolCallView[] = [];
   for (const e of run.events) {
     if (e.type !== 'tool_started') continue;
-    const d = e.data as { toolName: string; args: ToolCallView['args']; toolCallId: string; agentPath: string };
+    const d = e.data as {
+      toolName: string;
+      args: ToolCallView['args'];
+      toolCallId: string;
+      agentPath: string;
+    };
     calls.push({ name: d.toolName, args: d.args, toolCallId: d.toolCallId, agentPath: d.agentPath });
   }
   return calls;
@@ -41,7 +46,9 @@ export function assertionContext(run: PageRun, result: AgentResult): AssertionCo
     toolCalls: async () => calls,
     judgeCache: memoryJudgeCache(),
     resolveModel: () =>
-      Promise.reject(new AfkError('unsupported', 'judge models run inside the page: use afk.evaluate with llmJudge')),
+      Promise.reject(
+        new AfkError('unsupported', 'judge models run inside the page: use afk.evaluate with llmJudge'),
+      ),
     addUsage: () => undefined,
     signal: new AbortController().signal,
   };

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import type { ApprovalDecision } from 'afk/core';
 import type { RunExport } from 'afk/debugger';
 import type {
@@ -9,7 +10,6 @@ import type {
   WaitForRunFilter,
 } from 'afk/evals';
 import type { RunRecord } from 'afk/memory';
-import type { Page } from '@playwright/test';
 
 /**
  * A run as `afk.waitForRun` returns it: the page's `PageRun` (ids, status, result, the persisted
