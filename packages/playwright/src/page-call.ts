@@ -60,6 +60,8 @@ async function waitForHandle(page: Page, timeoutMs: number): Promise<void> {
       AFK_PAGE_GLOBAL,
       {
         timeout: Math.max(1, timeoutMs),
+        // An interval, not animation frames: a background tab may not paint.
+        polling: 100,
       },
     );
   } catch (e) {
@@ -88,8 +90,11 @@ export async function callHandle<T>(
   opts: { handleTimeoutMs: number; deadlineMs?: number },
 ): Promise<T> {
   const deadline = opts.deadlineMs ?? Date.now() + opts.handleTimeoutMs + 60_000;
+  // The first try goes straight to the handle (the usual case); waiting is for when it is missing.
+  let wait = false;
   for (;;) {
-    await waitForHandle(page, Math.min(opts.handleTimeoutMs, Math.max(1, deadline - Date.now())));
+    if (wait) await waitForHandle(page, Math.min(opts.handleTimeoutMs, Math.max(1, deadline - Date.now())));
+    wait = true;
     let answer: Answer;
     try {
       const a = typeof args === 'function' ? args(Math.max(1, deadline - Date.now())) : args;

@@ -29,7 +29,8 @@ const content = (a: { path?: string; body?: string }) =>
 test('failing tests attach their run exports and eval Markdown, with readable messages', async ({
   baseURL,
 }, testInfo) => {
-  test.setTimeout(90_000);
+  // A whole second Playwright run (its own browser), next to this suite's on a loaded machine.
+  test.setTimeout(240_000);
   const here = fileURLToPath(new URL('..', import.meta.url));
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -44,11 +45,19 @@ test('failing tests attach their run exports and eval Markdown, with readable me
       'json',
       '--workers',
       '1',
+      // Slow is not the point here (the machine may be loaded): only a failure by assertion is.
+      '--timeout',
+      '90000',
       '--output',
       testInfo.outputPath('child'),
     ],
     // The child reuses this suite's server.
-    { cwd: here, env: { ...process.env, AFK_EXAMPLE_URL: baseURL ?? '' }, maxBuffer: 64 << 20 },
+    {
+      cwd: here,
+      env: { ...process.env, AFK_EXAMPLE_URL: baseURL ?? '' },
+      maxBuffer: 64 << 20,
+      timeout: 220_000,
+    },
   ).catch((e: { stdout?: string; code?: number }) => {
     // Failing tests exit 1; anything else is a broken child run.
     expect(e.code).toBe(1);
