@@ -1,44 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../memory/postgres/index.js';
 import { type PgServer, startPostgresServer } from '../memory/postgres/test-support/pg-server.js';
 import { bullmqQueue } from './bullmq-queue.js';
 import { TaskQueue } from './index.js';
 import { type RedisHandle, startRedis } from './test-support/redis-server.js';
+import { bundleWorker, type WorkerBundle } from './test-support/worker-bundle.js';
 
 /**
  * PostgreSQL restarted during work: three BullMQ worker processes share one PostgresStore on a
  * real server, which is stopped twice while a charge is in flight (`pg_ctl stop -m fast`, then
  * `-m immediate`, i.e. a crash) and started again on the same port and data directory.
  */
-const here = fileURLToPath(new URL('.', import.meta.url));
-const fixture = join(here, 'test-support', 'pg-restart-worker.ts');
-
 let pg: PgServer | undefined;
 let redis: RedisHandle | undefined;
 let evidence: string | undefined;
-let bundleDir: string | undefined;
-let workerScript: string;
-const children = new Set<ChildProcess>();
+let bundle: WorkerBundle | undefined;
 
 beforeAll(async () => {
-  bundleDir = mkdtempSync(join(here, '..', '..', '..', '..', 'node_modules', '.afk-pgr-'));
-  workerScript = join(bundleDir, 'worker.mjs');
-  await build({
-    entryPoints: [fixture],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: workerScript,
-    logLevel: 'error',
-  });
+  bundle = await bundleWorker('pg-restart-worker.ts', 'pgr');
   redis = await startRedis();
   pg = await startPostgresServer();
   evidence = mkdtempSync(join(tmpdir(), 'afk-pgr-'));
@@ -46,11 +30,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  bundle?.dispose();
   await redis?.stop();
   await pg?.stop();
   if (evidence) rmSync(evidence, { recursive: true, force: true });
-  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 }, 30_000);
 
 const effects = new Set<(key: string) => void>();
@@ -66,22 +49,17 @@ function nextEffect(): Promise<string> {
 }
 
 function startWorker(name: string): ChildProcess {
-  const child = spawn(process.execPath, [workerScript], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
+  return bundle!.start(
+    {
       REDIS_PORT: String(redis!.port),
       QUEUE_NAME: name,
       EVIDENCE_DIR: evidence!,
       PG_URL: pg!.connectionString(),
     },
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.on('message', (m: { type: string; key: string }) => {
-    if (m.type === 'effect') for (const l of [...effects]) l(m.key);
-  });
-  return child;
+    (m) => {
+      if (m.type === 'effect') for (const l of [...effects]) l(m.key);
+    },
+  );
 }
 
 const TASKS = 16;
