@@ -27,13 +27,14 @@ beforeAll(async () => {
   sharedStore = { STORE: 'postgres', PG_URL: pg.connectionString() };
   evidence = mkdtempSync(join(tmpdir(), 'afk-b62-'));
   for (const d of ['effects', 'dup-effects', 'done', 'double-done']) mkdirSync(join(evidence, d));
-});
+  // Bundling and starting two servers takes seconds, more on a loaded machine (each step bounded).
+}, 60_000);
 afterAll(async () => {
   bundle?.dispose();
   await redis?.stop();
   await pg?.stop();
   if (evidence) rmSync(evidence, { recursive: true, force: true });
-});
+}, 30_000);
 
 type Progress = WorkerProgress & { child: ChildProcess };
 const progress = new Set<(p: Progress) => void>();

@@ -8,7 +8,8 @@
  *   task's message, so a charge repeated by a *new* run of the same task is caught too);
  *   a second charge leaves `dup-effects/<task>__<pid>_<time>`.
  *
- * It reports `effect` (a charge made, its result not yet durable) to the parent over IPC.
+ * It reports `effect` (a charge made, its result not yet durable) and `retrying` (an attempt
+ * failed, to be retried) to the parent over IPC.
  *
  * Env: REDIS_PORT, QUEUE_NAME, EVIDENCE_DIR, PG_URL.
  */
@@ -60,6 +61,8 @@ const worker = new TaskWorker({
   // headless (the default): nobody can be asked about a charge whose result was lost, so the
   // resumed run skips it (`side_effect_unknown`) instead of charging again.
   runner: new Runner({ store, config: { leaseTtlMs: 1000 } }),
+  // The parent ends an outage once it has failed work in flight.
+  onRetrying: (task) => tell({ type: 'retrying', key: task.id }),
 });
 worker.start();
 stopOnSigterm(worker, queue, () => store.close());

@@ -40,7 +40,8 @@ export function recordOnce(dir: string, kind: string, repeatKind: string, key: s
 
 /** A progress message to the parent, which kills or faults the worker on it. */
 export interface WorkerProgress {
-  type: 'started' | 'effect';
+  /** A task claimed, a charge made (its result not durable yet), an attempt failed and retried. */
+  type: 'started' | 'effect' | 'retrying';
   key: string;
 }
 
