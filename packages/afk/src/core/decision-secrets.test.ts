@@ -1,14 +1,11 @@
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { PolicyEngine } from '../agents/policy.js';
 import { Debugger } from '../debugger/debugger.js';
 import type { ApprovalDecision } from '../events/records.js';
 import { scripted } from '../llms/providers/scripted.js';
-import { DexieStore } from '../memory/dexie-store.js';
-import { InMemoryStore } from '../memory/in-memory.js';
-import { uniqueDbName } from '../memory/test-support/dexie-harness.js';
+import { nodeStores } from '../memory/test-support/node-stores.js';
 import type { MemoryStore } from '../memory/types.js';
 import { tool } from '../tools/tool.js';
 import { redactDecision } from './decision-secrets.js';
@@ -59,22 +56,7 @@ const askInput = new PolicyEngine([
   { id: 'ask-input', action: 'request_user_input', when: { event: 'tool_before_execute', tool: 'login' } },
 ]);
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
-
-const stores: Array<[string, () => MemoryStore]> = [
-  ['InMemoryStore', () => new InMemoryStore()],
-  [
-    'DexieStore (fake-indexeddb)',
-    () => {
-      const s = new DexieStore({ name: uniqueDbName('afk-decision-secrets'), indexedDB, IDBKeyRange });
-      closers.push(() => s.close());
-      return s;
-    },
-  ],
-];
+const stores = nodeStores('afk-decision-secrets');
 
 /** Everything the store and the debugger hold of a run, as one text to search for the secret. */
 async function everythingStored(store: MemoryStore, runId: string): Promise<string> {
