@@ -10,6 +10,7 @@ import {
   seqConflict,
 } from './batch.js';
 import { ChangeHub } from './change-hub.js';
+import { type LeaseHolder, mayTakeLease } from './row-leases.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -45,7 +46,7 @@ export class InMemoryStore implements MemoryStore {
   private readonly threads = new Map<string, ThreadRecord>();
   private readonly evalReports: EvalReportRecord[] = [];
   private readonly nextSeqOf = new Map<string, number>();
-  private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly leases = new Map<string, LeaseHolder>();
   private readonly hub = new ChangeHub();
   private closed = false;
 
@@ -248,8 +249,7 @@ export class InMemoryStore implements MemoryStore {
   async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
     this.assertOpen();
     const now = Date.now();
-    const held = this.leases.get(runId);
-    if (held && held.owner !== owner && held.expiresAt > now) return undefined;
+    if (!mayTakeLease(this.leases.get(runId), owner, now)) return undefined;
     const expiresAt = now + ttlMs;
     this.leases.set(runId, { owner, expiresAt });
     return {
