@@ -2,7 +2,7 @@
 import type { Runner } from 'afk/core';
 import { findSpan, type SpanStatus } from 'afk/debugger';
 import type { MemoryStore, RunRecord } from 'afk/memory';
-import { type PointerEvent, type ReactNode, useState } from 'react';
+import { lazy, type PointerEvent, type ReactNode, Suspense, useState } from 'react';
 import { AfkProvider, useAfk as useAfkStore } from '../context.js';
 import { formatDuration, STATUS_GLYPH } from '../format.js';
 import { RunTimeline } from '../RunTimeline.js';
@@ -11,7 +11,6 @@ import componentCss from '../styles.css?inline';
 import { useRun } from '../use-run.js';
 import { useStoreQuery } from '../use-store-query.js';
 import { readHeight, writeHeight } from './open-state.js';
-import { PanelInbox } from './PanelInbox.js';
 import { PanelKeyList } from './PanelKeyList.js';
 import type { DevtoolsAgents } from './panel-agents.js';
 import { PANEL_CSS } from './panel-css.js';
@@ -26,6 +25,9 @@ export interface DevtoolsPanelProps {
   agents: DevtoolsAgents | undefined;
   onClose: () => void;
 }
+
+/** The Approvals tab (the inbox, its args form and edit validator): fetched when first shown. */
+const PanelInbox = lazy(() => import('./PanelInbox.js'));
 
 /** The panel's tabs. */
 type PanelTab = 'runs' | 'approvals';
@@ -226,7 +228,9 @@ function PanelBody({
         className={tab === 'runs' ? 'afk-dt-body' : 'afk-dt-view'}
       >
         {tab === 'approvals' ? (
-          <PanelInbox agents={agents} onOpenRun={openRun} />
+          <Suspense fallback={<p className="afk-empty">Loading…</p>}>
+            <PanelInbox agents={agents} onOpenRun={openRun} />
+          </Suspense>
         ) : (
           <>
             {runs.status === 'error' ? (

@@ -16,7 +16,7 @@ const runHref = (runId: string, spanId?: string) =>
  * executes it (Web Locks, as in the devtools app); without `agents` the decision is recorded
  * and the app resumes the run itself. Run links open the run in the Runs tab.
  */
-export function PanelInbox({
+export default function PanelInbox({
   agents,
   onOpenRun,
 }: {
