@@ -9,7 +9,7 @@ export const PANEL_TABS_CSS = `
 .afk-dt-count.is-pending{border-color:var(--afk-approval);color:var(--afk-approval)}
 .afk-dt-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .afk-dt-view{flex:1;min-height:0;overflow:auto;padding:8px 12px}
-.afk-dt-view>.afk-dt-inbox{max-width:980px}
+.afk-dt-view>.afk-dt-inbox{max-width:1100px}
 .afk-dt-keys{position:absolute;right:8px;top:40px;z-index:2;width:min(420px,calc(100% - 16px));max-height:calc(100% - 48px);overflow:auto;padding:8px 12px 10px;background:var(--afk-raised);border:1px solid var(--afk-line);border-radius:8px;box-shadow:0 6px 24px rgb(0 0 0 / .22)}
 .afk-dt-keys-head{display:flex;align-items:center;justify-content:space-between}
 .afk-dt-keys-title{margin:10px 0 2px;font-size:11px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:var(--afk-muted)}
