@@ -6,7 +6,11 @@ import { durationMs } from '../internal/duration.js';
 import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 import type { MemoryStore, StoreBatch } from '../memory/types.js';
 import { BridgedStore } from './bridged-store.js';
-import { type AcceptDecisionsOptions, DecisionApplier } from './decision-apply.js';
+import {
+  type AcceptDecisionsOptions,
+  type BridgeDecisionOutcome,
+  DecisionApplier,
+} from './decision-apply.js';
 import type { BridgeDecisionEvent } from './decision-protocol.js';
 import { DecisionStream } from './decision-stream.js';
 import {
@@ -171,14 +175,19 @@ export class DevtoolsBridge {
   acceptDecisions(options: AcceptDecisionsOptions = {}): void {
     if (this.closed) return;
     const applier = new DecisionApplier(() => this.wrappers, options);
-    this.applyDecision = async (ev) => {
-      const outcome = await applier.apply(ev);
+    const deliver = (outcome: BridgeDecisionOutcome) => {
       if (outcome.kind === 'refused') this.report(outcome.error);
       try {
         options.onDecision?.(outcome);
       } catch {
         // a failing handler must not stop the stream
       }
+    };
+    this.applyDecision = async (ev) => {
+      const first = await applier.apply(ev);
+      // A resume runs beside the stream: the decisions behind it are not held up.
+      if (typeof first === 'function') void first().then(deliver);
+      else deliver(first);
     };
     if (this.decisions) return;
     this.decisions = new DecisionStream({

@@ -58,13 +58,28 @@ export class DecisionApplier {
     private readonly o: AcceptDecisionsOptions,
   ) {}
 
-  async apply(ev: BridgeDecisionEvent): Promise<BridgeDecisionOutcome> {
+  /**
+   * Records `ev`; resolves with its outcome, or — when the run is to be resumed here — with a
+   * function that resumes it and resolves with the outcome then (so a long resume does not hold
+   * up the decisions behind it).
+   */
+  async apply(
+    ev: BridgeDecisionEvent,
+  ): Promise<BridgeDecisionOutcome | (() => Promise<BridgeDecisionOutcome>)> {
     const base = {
       approvalId: ev.approvalId,
       runId: ev.runId,
       rootRunId: ev.rootRunId,
       decision: ev.decision,
     };
+    const refused = (e: unknown): BridgeDecisionOutcome => ({
+      ...base,
+      kind: 'refused',
+      error:
+        e instanceof AfkError
+          ? e
+          : new AfkError('bridge_error', `devtools bridge: ${String(e)}`, { cause: e }),
+    });
     try {
       const store = await this.storeOf(ev.approvalId);
       if (!store)
@@ -82,13 +97,13 @@ export class DecisionApplier {
       const run = await store.getRun(ev.rootRunId);
       const agent = run && run.status === 'interrupted' ? this.agentFor(run) : undefined;
       if (!run || !agent) return { ...base, kind: 'recorded' };
-      return { ...base, kind: 'resumed', result: await this.resume(runner, agent, run) };
+      return () =>
+        this.resume(runner, agent, run).then(
+          (result): BridgeDecisionOutcome => ({ ...base, kind: 'resumed', result }),
+          refused,
+        );
     } catch (e) {
-      const error =
-        e instanceof AfkError
-          ? e
-          : new AfkError('bridge_error', `devtools bridge: ${String(e)}`, { cause: e });
-      return { ...base, kind: 'refused', error };
+      return refused(e);
     }
   }
 
