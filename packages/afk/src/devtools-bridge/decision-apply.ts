@@ -4,6 +4,7 @@ import { decideApproval } from '../core/runner-approvals.js';
 import { AfkError } from '../errors/index.js';
 import type { AgentResult } from '../events/records.js';
 import type { JSONValue } from '../internal/json.js';
+import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 import type { MemoryStore, RunRecord } from '../memory/types.js';
 import type { BridgeDecisionEvent } from './decision-protocol.js';
 
@@ -90,7 +91,8 @@ export class DecisionApplier {
       const opts = { approvalId: ev.approvalId, decision: ev.decision, argsHash: ev.argsHash };
       const { runner } = this.o;
       if (runner) await runner.decideApproval(opts);
-      else await decideApproval(store, opts);
+      // No runner: the default redact keys (a runner passes its own `redactKeys`).
+      else await decideApproval(store, opts, DEFAULT_REDACT_KEYS);
       if (!runner) return { ...base, kind: 'recorded' };
       const pending = await runner.listApprovals({ runId: ev.rootRunId, status: 'pending' });
       if (pending.length > 0) return { ...base, kind: 'waiting', pending: pending.length };
