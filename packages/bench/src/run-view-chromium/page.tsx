@@ -26,9 +26,18 @@ export interface SeedFigures {
 }
 
 export interface OpenFigures {
-  /** From mounting to the frame after the first timeline rows are in the DOM. */
+  /**
+   * From mounting to the frame after the first timeline rows are in the DOM: painted and
+   * interactive (a long run may still be loading its later events then).
+   */
   firstRenderMs: number;
+  /** From mounting to the frame after the complete timeline is painted (no loading indicator). */
+  completeMs: number;
+  /** Events in the first timeline rendered (all of them when it was complete at once). */
+  firstEvents: number;
   rows: number;
+  /** The longest frame (rAF gap) between the first render and the complete timeline. */
+  loadMaxFrameMs: number;
 }
 
 export interface InteractFigures {
@@ -176,16 +185,35 @@ async function open(opts: { db: string; runId: string }): Promise<OpenFigures> {
       <RunView runId={opts.runId} />
     </AfkProvider>,
   );
+  const el = host;
+  const loadingText = () => el.querySelector('[data-testid="timeline-loading"]')?.textContent ?? undefined;
+  let firstRenderMs = 0;
+  let firstEvents = 0;
+  let rows = 0;
   for (;;) {
     await frame();
-    const rows = host.querySelectorAll('[data-testid="span-row"]').length;
+    rows = el.querySelectorAll('[data-testid="span-row"]').length;
     if (rows > 0) {
       // The frame after the commit: the rows have been laid out and painted.
+      const text = loadingText();
       await frame();
-      return { firstRenderMs: performance.now() - t0, rows };
+      firstRenderMs = performance.now() - t0;
+      firstEvents = text ? Number(/loading ([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? 0) : -1;
+      break;
     }
     if (performance.now() - t0 > 60_000) throw new Error('the timeline did not render in 60 s');
   }
+  let loadMaxFrameMs = 0;
+  let prev = performance.now();
+  while (loadingText() !== undefined) {
+    const now = await frame();
+    loadMaxFrameMs = Math.max(loadMaxFrameMs, now - prev);
+    prev = now;
+    if (performance.now() - t0 > 120_000) throw new Error('the timeline did not complete in 120 s');
+  }
+  await frame();
+  const completeMs = performance.now() - t0;
+  return { firstRenderMs, completeMs, firstEvents, rows, loadMaxFrameMs };
 }
 
 function p95(xs: number[]): number {
