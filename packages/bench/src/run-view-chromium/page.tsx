@@ -9,10 +9,10 @@
  */
 import { AfkProvider, RunTimeline, SpanInspector, StepChart, useRun } from '@afk/react';
 import { Agent } from 'afk/agents';
-import { type RunEvent, Runner } from 'afk/core';
+import { foldRun, type RunEvent, Runner } from 'afk/core';
 import { Debugger, layoutTimeline } from 'afk/debugger';
 import { scripted } from 'afk/llms';
-import { DexieStore, InMemoryStore, type RunRecord } from 'afk/memory';
+import { DexieStore, InMemoryStore, type RunRecord, type RunSnapshot, SNAPSHOT_VERSION } from 'afk/memory';
 import { tool } from 'afk/tools';
 import { useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -126,17 +126,29 @@ async function seed(opts: { db: string; events: number }): Promise<SeedFigures> 
     lastSeq: seq - 1,
     ...(record.result ? { result: { ...record.result, runId, threadId } } : {}),
   };
+  // A finished run ends with its final snapshot (as the runner writes it): the inspector's
+  // "conversation at this span" for the root reads that, not the whole log.
+  const finalState: RunSnapshot['state'] = JSON.parse(JSON.stringify(foldRun(out)));
   const BATCH = 5000;
   for (let i = 0; i < out.length; i += BATCH) {
     const events = out.slice(i, i + BATCH);
     const done = i + BATCH >= out.length;
+    const lastSeq = (events[events.length - 1] as RunEvent).seq;
     await store.write({
       events,
-      run: {
-        ...run,
-        lastSeq: (events[events.length - 1] as RunEvent).seq,
-        ...(done ? {} : { status: 'running' }),
-      },
+      run: { ...run, lastSeq, ...(done ? {} : { status: 'running' }) },
+      ...(done
+        ? {
+            snapshot: {
+              runId,
+              threadId,
+              seq: lastSeq,
+              version: SNAPSHOT_VERSION,
+              createdAt: Date.now(),
+              state: finalState,
+            },
+          }
+        : {}),
     });
   }
   await store.close();
@@ -213,6 +225,11 @@ async function open(opts: { db: string; runId: string }): Promise<OpenFigures> {
   }
   await frame();
   const completeMs = performance.now() - t0;
+  // Let the inspector's own read settle, so the next open does not queue behind it.
+  while (el.querySelector('.afk-empty')?.textContent === 'Loading…') {
+    await frame();
+    if (performance.now() - t0 > 180_000) throw new Error('the inspector did not settle in 180 s');
+  }
   return { firstRenderMs, completeMs, firstEvents, rows, loadMaxFrameMs };
 }
 
