@@ -45,7 +45,8 @@ export function RunTimeline({ timeline, selectedSpanId, onSelect, fill = false }
   const end = timeline.endTs ?? Math.max(loading?.untilTs ?? Date.now(), timeline.startTs);
   const total = Math.max(1, end - timeline.startTs);
   const [zoom, setZoom] = useState<TimeWindow | undefined>();
-  const win = zoom ? clampWindow(zoom, total) : { fromMs: 0, toMs: total };
+  // One window object per zoom/total (the overview strip re-renders only when it changes).
+  const win = useMemo(() => (zoom ? clampWindow(zoom, total) : { fromMs: 0, toMs: total }), [zoom, total]);
   // Bars are placed per visible row at render time (zoom touches only what is on screen).
   const rows = useMemo(() => layoutTimeline(timeline, { collapsed, search }), [timeline, collapsed, search]);
   const parallel = useMemo(() => parallelSpanIds(timeline.root), [timeline]);

@@ -16,8 +16,15 @@ export interface RunData {
   timeline: Timeline;
 }
 
-/** How often a partial timeline is handed to React while a long run loads (ms). */
-const PARTIAL_EVERY_MS = 150;
+/**
+ * When a partial timeline is handed to React while a long run loads: once it holds half again as
+ * many events as the one on screen (so the renders of a 100,000-event run add up to a few renders
+ * of the whole, not hundreds), or a second after the last one (the progress stays live), and never
+ * sooner than 150 ms after it.
+ */
+const PARTIAL_MIN_MS = 150;
+const PARTIAL_MAX_MS = 1000;
+const PARTIAL_GROWTH = 1.5;
 
 /**
  * One run, live: its record, its events and its timeline (span tree, subagent runs nested),
@@ -25,7 +32,7 @@ const PARTIAL_EVERY_MS = 150;
  *
  * A long run renders progressively: the first chunk of its log is read and folded and returned
  * at once (`timeline.loading` says how far), the rest is folded in short slices off the critical
- * path, with a new partial timeline at most every 150 ms, until the complete one. A re-read after
+ * path, with a new partial timeline now and then (see `PARTIAL_GROWTH`), until the complete one. A re-read after
  * a change keeps the complete timeline on screen until the new one is complete; changes that
  * arrive during a read are coalesced into one more read.
  *
@@ -59,12 +66,18 @@ export function useRun(runId: string | undefined): QueryState<RunData | undefine
         do {
           again = false;
           let shownAt = Number.NEGATIVE_INFINITY;
+          let shownEvents = 0;
           for await (const p of dbg.loadTimeline(runId, { signal: controller.signal })) {
             if (!live) return;
             const t = performance.now();
             // Partial timelines only until the first complete one (a refresh swaps in whole).
-            if (!p.done && (complete || t - shownAt < PARTIAL_EVERY_MS)) continue;
+            if (!p.done) {
+              if (complete || t - shownAt < PARTIAL_MIN_MS) continue;
+              const grown = p.events.length >= shownEvents * PARTIAL_GROWTH;
+              if (!grown && t - shownAt < PARTIAL_MAX_MS) continue;
+            }
             shownAt = t;
+            shownEvents = p.events.length;
             if (p.done) complete = true;
             setValue({
               key,
