@@ -97,6 +97,9 @@ describe('the run view read path', () => {
       untilTs: record?.updatedAt,
     });
     expect(first?.timeline.root.children.length).toBeGreaterThan(0);
+    // A finished run does not look running while its log loads: the record says how it ended.
+    expect(first?.timeline.root.status).toBe('ok');
+    expect(first?.timeline.state).toBe('completed');
     const loaded = steps.map((s) => s.timeline.loading?.loaded ?? s.events.length);
     expect([...loaded].sort((a, b) => a - b)).toEqual(loaded);
     const last = rest[rest.length - 1] as TimelineProgress;

@@ -4,7 +4,7 @@ import type { MemoryStore, RunRecord } from '../memory/types.js';
 import { collectRunTree } from './export.js';
 import { buildTimeline, finishTimeline } from './timeline.js';
 import { foldTimeline, type TimelineFold, type TimelineFoldOptions } from './timeline-fold.js';
-import type { Timeline } from './types.js';
+import type { SpanStatus, Timeline } from './types.js';
 
 /** One step of `loadTimeline`: the run's record, its log so far and the timeline of that much. */
 export interface TimelineProgress {
@@ -114,12 +114,27 @@ export async function* loadTimeline(
   }
 }
 
+const RECORD_STATUS: Record<RunRecord['status'], SpanStatus> = {
+  running: 'running',
+  paused: 'paused',
+  completed: 'ok',
+  failed: 'error',
+  degraded: 'error',
+  cancelled: 'cancelled',
+  interrupted: 'paused',
+};
+
 /** The partial timeline with how far the load got (the axis ends at the record's last write). */
 function partial(fold: TimelineFold, record: RunRecord | undefined): Timeline {
   const tl = fold.partial();
   const total = record ? Math.max(record.lastSeq + 1, fold.count) : undefined;
+  // The run's end is not folded yet: its record says how it stands (a finished run must not
+  // look "running" while its log loads).
+  const status = record ? RECORD_STATUS[record.status] : undefined;
   return {
     ...tl,
+    ...(record ? { state: record.status } : {}),
+    ...(status && status !== tl.root.status ? { root: { ...tl.root, status } } : {}),
     loading: {
       loaded: fold.count,
       ...(total === undefined ? {} : { total }),
