@@ -1,14 +1,17 @@
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@afk/playwright';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { Hold, Transcript } from '../../apps/devtools/src/crash/crash-page';
 
 /**
  * A tab that dies mid-run loses nothing: the run resumes in a fresh page over the same
  * IndexedDB, a side effect that happened is never repeated, and the transcript comes out as an
- * uninterrupted run's. Each test gets its own browser context, hence its own IndexedDB.
+ * uninterrupted run's. Each test gets its own browser context, hence its own IndexedDB. The fresh
+ * page (`crash.html?db=…`) exposes its runner to the `afk` fixture, which waits for the resumed
+ * run, decides its approval and matches its trajectory.
  */
-async function openCrashPage(context: BrowserContext): Promise<Page> {
+async function openCrashPage(context: BrowserContext, db?: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto('/test-pages/crash.html');
+  await page.goto(`/test-pages/crash.html${db ? `?db=${db}` : ''}`);
   await page.waitForFunction(() => window.afkCrash !== undefined);
   return page;
 }
@@ -42,40 +45,50 @@ const comparable = (t: Transcript) => ({
 
 test('killed after the side effect, resumed in a fresh page: it happened once, same transcript', async ({
   context,
+  afk,
 }) => {
   const baseline = await uninterrupted(context);
   const ids = await startAndKill(context, 'after-tool', 'after-tool');
 
-  const fresh = await openCrashPage(context);
+  const fresh = await openCrashPage(context, 'after-tool');
+  const inFresh = afk.on(fresh);
   expect(await fresh.evaluate(() => window.afkCrash.effects('after-tool'))).toBe(1);
   const resumed = await fresh.evaluate((i) => window.afkCrash.resume('after-tool', i), ids);
   expect(resumed.runId).toBe(ids.runId);
   expect(await fresh.evaluate(() => window.afkCrash.effects('after-tool'))).toBe(1);
   expect(comparable(resumed)).toEqual(comparable(baseline));
+
+  const run = await inFresh.waitForRun({ runId: ids.runId, state: 'completed' });
+  await expect(run).toHaveCompleted();
+  // One charge in the log too: the journaled result was reused, the tool never started again.
+  await expect(run).toHaveCalledTool('charge_card', { amountUsd: 42 }, { times: 1 });
+  await expect(run).toHaveToolSequence(['charge_card'], { mode: 'exact' });
 });
 
 test('killed inside the side-effecting tool: resume asks instead of re-running it, then completes', async ({
   context,
+  afk,
 }) => {
   const baseline = await uninterrupted(context);
   const ids = await startAndKill(context, 'in-tool', 'in-tool');
 
-  const fresh = await openCrashPage(context);
-  const paused = await fresh.evaluate((i) => window.afkCrash.resume('in-tool', i), ids);
-  expect(paused.state).toBe('interrupted');
-  expect(paused.pendingApprovals).toEqual([expect.objectContaining({ toolName: 'charge_card' })]);
+  const fresh = await openCrashPage(context, 'in-tool');
+  const inFresh = afk.on(fresh);
+  const resumed = await fresh.evaluate((i) => window.afkCrash.resume('in-tool', i), ids);
+  expect(resumed.state).toBe('interrupted');
+  const paused = await inFresh.waitForRun({ runId: ids.runId, state: 'interrupted' });
+  expect(paused.result?.pending?.approvals).toEqual([expect.objectContaining({ toolName: 'charge_card' })]);
   expect(await fresh.evaluate(() => window.afkCrash.effects('in-tool'))).toBe(1);
 
   // "It happened, and this is its result": the run completes without charging again.
-  const approvalId = paused.pendingApprovals[0]?.id ?? '';
-  // Sent as JSON text: a recursive JSON type as an evaluate() argument is too deep for tsc.
-  const outputJson = JSON.stringify(baseline.tools[0]?.output ?? null);
-  const done = await fresh.evaluate(
-    ([id, json, i]) =>
-      window.afkCrash.decideAndResume('in-tool', id, { kind: 'respond', value: JSON.parse(json) }, i),
-    [approvalId, outputJson, ids] as const,
-  );
-  expect(await fresh.evaluate(() => window.afkCrash.effects('in-tool'))).toBe(1);
-  expect(done.state).toBe('completed');
+  const approvalId = paused.result?.pending?.approvals[0]?.id ?? '';
+  const decided = await inFresh.decide(approvalId, {
+    kind: 'respond',
+    value: baseline.tools[0]?.output ?? null,
+  });
+  expect(decided).toEqual({ approvalId, runId: ids.runId, resumed: true });
+  const done = await inFresh.waitForRun({ runId: ids.runId, state: 'completed' });
+  await expect(done).toHaveCompleted();
   expect(done.finalText).toBe(baseline.finalText);
+  expect(await fresh.evaluate(() => window.afkCrash.effects('in-tool'))).toBe(1);
 });

@@ -66,6 +66,12 @@ export const suites: SuiteEntry[] = [
   optional('workers', 'Workers and durable stores', 'workers.ts', 'runWorkersBench'),
   optional('run-view-chromium', 'Devtools run view in Chromium', 'run-view-chromium.ts', 'runRunViewBench'),
   optional('devtools-ui', 'Devtools UI', 'devtools-ui.ts', 'runDevtoolsUiBench'),
+  optional(
+    'eval-dashboard-chromium',
+    'Devtools eval dashboard in Chromium',
+    'eval-dashboard-chromium.ts',
+    'runEvalDashboardBench',
+  ),
 ];
 
 function isSuite(v: unknown): v is Suite {

@@ -2,19 +2,29 @@ import { Agent } from 'afk/agents';
 import { type ApprovalRequest, Runner } from 'afk/core';
 import { scripted } from 'afk/llms';
 import { InMemoryStore } from 'afk/memory';
+import { tool } from 'afk/tools';
 import { useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
+import { z } from 'zod';
 import { AfkProvider } from './context.js';
 import { AfkDevtools, type AfkDevtoolsProps } from './devtools/AfkDevtools.js';
 import { OPEN_STORAGE_KEY } from './devtools/open-state.js';
 
 /** A host app with its own styles and its own button, and the devtools mounted in one line. */
-function Host({ store, devtools }: { store: InMemoryStore; devtools?: AfkDevtoolsProps }) {
+function Host({
+  store,
+  runner,
+  devtools,
+}: {
+  store: InMemoryStore;
+  runner?: Runner;
+  devtools?: AfkDevtoolsProps;
+}) {
   const [clicks, setClicks] = useState(0);
   return (
-    <AfkProvider store={store}>
+    <AfkProvider store={store} {...(runner ? { runner } : {})}>
       <button type="button" id="host-button" onClick={() => setClicks((c) => c + 1)}>
         host clicks: {clicks}
       </button>
@@ -80,7 +90,8 @@ describe('<AfkDevtools />', () => {
     expect(getComputedStyle(toggle).fontFamily).not.toBe('serif');
 
     await userEvent.click(toggle);
-    await expect.poll(panelVisible).toBe(true);
+    // The first open fetches the lazy panel chunk.
+    await expect.poll(panelVisible, { timeout: 10_000 }).toBe(true);
     await expect
       .poll(() => inShadow(`[data-testid="afk-devtools-run"][data-run-id="${runId}"]`))
       .not.toBeNull();
@@ -180,5 +191,131 @@ describe('<AfkDevtools />', () => {
     mount(<Host store={store} devtools={{ enabled: false }} />);
     await userEvent.keyboard('{Control>}{Shift>}A{/Shift}{/Control}');
     expect(document.querySelector('afk-devtools')).toBeNull();
+  });
+
+  it('approves from the Approvals tab: the run resumes in the host page, the keys and the key list cover the inbox', async () => {
+    const sent: string[] = [];
+    const sendMail = tool({
+      name: 'send_mail',
+      description: 'sends an email',
+      args: z.object({ to: z.string() }),
+      effects: 'side_effect',
+      needsApproval: true,
+      run: async ({ to }) => {
+        sent.push(to);
+        return `sent to ${to}`;
+      },
+    });
+    const mailer = new Agent({
+      name: 'mailer',
+      tools: [sendMail],
+      model: scripted((req) =>
+        req.messages.at(-1)?.role === 'tool'
+          ? { text: `mailed (${String(req.messages.at(-1)?.content)})` }
+          : { toolCalls: [{ name: 'send_mail', args: { to: 'ada@example.com' } }] },
+      ),
+    });
+    const store = new InMemoryStore();
+    const runner = new Runner({ store, config: { interactionMode: 'external' } });
+    const first = await runner.run(mailer, { userMessage: 'mail ada' });
+    expect(first.state).toBe('interrupted');
+    const second = await runner.run(mailer, { userMessage: 'mail ada again' });
+    expect(second.state).toBe('interrupted');
+    mount(<Host store={store} runner={runner} devtools={{ initialIsOpen: true, agents: { mailer } }} />);
+
+    // The Approvals tab carries the live pending count.
+    const tab = () => inShadow('[data-testid="afk-devtools-tab-approvals"]');
+    await expect.poll(() => tab()?.textContent).toContain('2 pending');
+    await userEvent.click(tab()!);
+    await expect.poll(() => tab()?.getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => shadow()?.querySelectorAll('[data-testid="approval-item"]').length).toBe(2);
+    expect(inShadow('[data-testid="approvals-empty"]')).toBeNull();
+    // The inbox's help line is drawn from the key table.
+    expect(inShadow('.afk-keys-help')?.textContent).toContain('j next');
+
+    // Approve the first with the mouse: the run resumes here and completes.
+    const card = (runId: string) =>
+      [...(shadow()?.querySelectorAll<HTMLElement>('[data-testid="approval-item"]') ?? [])].find(
+        (el) => el.querySelector(`a[href^="#afk-run:${runId}"]`) !== null,
+      );
+    await userEvent.click(card(first.runId)!.querySelector<HTMLElement>('[data-testid="approve-button"]')!);
+    await expect.poll(async () => (await store.getRun(first.runId))?.status).toBe('completed');
+    await expect
+      .poll(() => inShadow('[data-testid="decision-notice"]')?.textContent)
+      .toBe('Resumed here; the run is completed.');
+    expect(sent).toEqual(['ada@example.com']);
+    await expect.poll(() => tab()?.textContent).toContain('1 pending');
+
+    // The second with the keyboard: a click on its card focuses the inbox, a arms, Enter confirms.
+    await userEvent.click(card(second.runId)!.querySelector<HTMLElement>('h3')!);
+    expect(shadow()?.activeElement?.getAttribute('data-testid')).toBe('approval-inbox');
+    await userEvent.keyboard('k');
+    await userEvent.keyboard('a');
+    await expect.poll(() => inShadow('[data-testid="armed-hint"]')).not.toBeNull();
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(async () => (await store.getRun(second.runId))?.status).toBe('completed');
+    expect(sent).toEqual(['ada@example.com', 'ada@example.com']);
+    await expect.poll(() => tab()?.textContent).toContain('0 pending');
+
+    // `?` opens the panel's key list with the inbox keys from the same table; `g r` goes to Runs.
+    await userEvent.keyboard('?');
+    await expect.poll(() => inShadow('[data-testid="afk-devtools-keys"]')).not.toBeNull();
+    const keys = inShadow('[data-testid="afk-devtools-keys"]')!.textContent ?? '';
+    expect(keys).toContain('Next approval');
+    expect(keys).toContain('Confirm the armed decision');
+    expect(keys).toContain('Approvals tab');
+    await userEvent.keyboard('?');
+    await expect.poll(() => inShadow('[data-testid="afk-devtools-keys"]')).toBeNull();
+    await userEvent.keyboard('gr');
+    await expect
+      .poll(() => inShadow('[data-testid="afk-devtools-tab-runs"]')?.getAttribute('aria-selected'))
+      .toBe('true');
+    // The run link of a decided approval opens that run in the Runs tab, never the host's URL.
+    await userEvent.keyboard('ga');
+    await userEvent.click(inShadow('[data-testid="approvals-tab-decided"]')!);
+    const hashBefore = location.hash;
+    await userEvent.click(inShadow(`[data-testid="approval-run-link"][href^="#afk-run:${first.runId}"]`)!);
+    expect(location.hash).toBe(hashBefore);
+    await expect
+      .poll(() => inShadow('[data-testid="afk-devtools-tab-runs"]')?.getAttribute('aria-selected'))
+      .toBe('true');
+    await expect
+      .poll(() =>
+        inShadow(`[data-testid="afk-devtools-run"][data-run-id="${first.runId}"]`)?.getAttribute(
+          'aria-current',
+        ),
+      )
+      .toBe('true');
+  });
+
+  it('without agents a decision in the panel is recorded and the run is left to the app', async () => {
+    const send = tool({
+      name: 'send',
+      description: 'sends',
+      args: z.object({}),
+      effects: 'side_effect',
+      needsApproval: true,
+      run: async () => 'ok',
+    });
+    const agent = new Agent({
+      name: 'sender',
+      tools: [send],
+      model: scripted((req) =>
+        req.messages.at(-1)?.role === 'tool' ? { text: 'done' } : { toolCalls: [{ name: 'send', args: {} }] },
+      ),
+    });
+    const store = new InMemoryStore();
+    const runner = new Runner({ store, config: { interactionMode: 'external' } });
+    const r = await runner.run(agent, { userMessage: 'go' });
+    mount(<Host store={store} runner={runner} devtools={{ initialIsOpen: true }} />);
+    await expect.poll(() => inShadow('[data-testid="afk-devtools-tab-approvals"]')).not.toBeNull();
+    await userEvent.click(inShadow('[data-testid="afk-devtools-tab-approvals"]')!);
+    await expect.poll(() => inShadow('[data-testid="approve-button"]')).not.toBeNull();
+    await userEvent.click(inShadow('[data-testid="approve-button"]')!);
+    await expect
+      .poll(() => inShadow('[data-testid="decision-notice"]')?.textContent)
+      .toBe('Decided. The run continues when it is resumed.');
+    expect((await store.getRun(r.runId))?.status).toBe('interrupted');
+    expect((await runner.listApprovals({ runId: r.runId }))[0]?.status).toBe('approved');
   });
 });

@@ -115,6 +115,7 @@ function Field(props: {
         <select
           {...common}
           ref={inputRef}
+          className="afk-select"
           disabled={readOnly}
           value={text}
           onChange={(e) => onText(e.target.value)}
@@ -148,6 +149,7 @@ function Field(props: {
         <input
           {...common}
           ref={inputRef}
+          className="afk-input"
           type={
             f.kind === 'number' || f.kind === 'integer' ? 'number' : f.format === 'email' ? 'email' : 'text'
           }

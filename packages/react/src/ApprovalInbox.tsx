@@ -1,11 +1,13 @@
 import type { AgentResult, ApprovalDecision, ApprovalRequest } from 'afk/core';
 import { createRef, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApprovalCard, type ApprovalCardHandle } from './ApprovalCard.js';
+import { APPROVAL_INBOX_KEYS, inboxKeyAction } from './inbox-keys.js';
 import type { RunHosts } from './run-hosts.js';
 import {
   type ApprovalsFilter,
   type DecideOutcome,
   matchesApprovalFilter,
+  type RemoteDecisions,
   useApprovals,
 } from './use-approvals.js';
 
@@ -25,6 +27,8 @@ export interface ApprovalInboxProps {
   resume?: (approval: ApprovalRequest) => Promise<AgentResult>;
   /** Tab ownership: runs hosted in another tab are left to it. */
   hosts?: RunHosts;
+  /** Runs another process executes (bridged Node runs): decisions are sent there. */
+  remote?: RemoteDecisions;
   /** Where a run (and a span of it) is shown; default `#/runs/<runId>[/span/<spanId>]`. */
   runHref?(runId: string, spanId?: string): string;
   /**
@@ -34,6 +38,8 @@ export interface ApprovalInboxProps {
   shortcuts?: 'document' | 'inbox';
   /** Called after each decision with what happened to the run. */
   onDecided?(approval: ApprovalRequest, outcome: DecideOutcome): void;
+  /** What the empty Pending tab says; default: a pointer to the devtools Playground. */
+  emptyText?: string;
 }
 
 const TABS: ReadonlyArray<{ id: ApprovalTab; label: string }> = [
@@ -83,6 +89,8 @@ function outcomeText(a: ApprovalRequest, o: DecideOutcome): Notice {
       };
     case 'recorded':
       return { approvalId: a.id, tone: 'info', text: 'Decided. The run continues when it is resumed.' };
+    case 'remote':
+      return { approvalId: a.id, tone: 'ok', text: `Decided; ${o.by} resumes it.` };
   }
 }
 
@@ -97,7 +105,7 @@ function outcomeText(a: ApprovalRequest, o: DecideOutcome): Notice {
  * <ApprovalInbox resume={(a) => runner.resume(agent, { runId: a.rootRunId, threadId: a.threadId })} />
  */
 export function ApprovalInbox(props: ApprovalInboxProps) {
-  const { resume, hosts, runHref = defaultHref, shortcuts = 'inbox', onDecided } = props;
+  const { resume, hosts, remote, runHref = defaultHref, shortcuts = 'inbox', onDecided } = props;
   const [ownTab, setOwnTab] = useState<ApprovalTab>('pending');
   const tab = props.tab ?? ownTab;
   const [ownSelected, setOwnSelected] = useState<string>();
@@ -116,7 +124,11 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
     state,
     approvals: all,
     decide,
-  } = useApprovals(undefined, { ...(resume ? { resume } : {}), ...(hosts ? { hosts } : {}) });
+  } = useApprovals(undefined, {
+    ...(resume ? { resume } : {}),
+    ...(hosts ? { hosts } : {}),
+    ...(remote ? { remote } : {}),
+  });
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 15_000);
@@ -172,7 +184,7 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
     [decide, onDecided],
   );
 
-  // Keyboard: j/k move, a approve (Enter confirms), r reject (focus reason), e edit, Esc cancel.
+  // Keyboard (APPROVAL_INBOX_KEYS): j/k move, a approve (Enter confirms), r reject, e edit, Esc cancel.
   const visibleRef = useRef(visible);
   visibleRef.current = visible;
   useEffect(() => {
@@ -192,26 +204,27 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
       const h = current ? handles.current.get(current.id)?.current : undefined;
       const el = (e.composedPath()[0] ?? e.target) as HTMLElement | null;
       if (e.key === 'Enter' && el && (el.tagName === 'BUTTON' || el.tagName === 'A')) return;
-      switch (e.key) {
-        case 'j':
-        case 'k': {
-          const next = list[Math.min(list.length - 1, Math.max(0, i < 0 ? 0 : i + (e.key === 'j' ? 1 : -1)))];
+      switch (inboxKeyAction(e.key)) {
+        case 'next':
+        case 'previous': {
+          const step = e.key === 'j' ? 1 : -1;
+          const next = list[Math.min(list.length - 1, Math.max(0, i < 0 ? 0 : i + step))];
           if (next) select(next.id);
           break;
         }
-        case 'a':
+        case 'approve':
           h?.armApprove();
           break;
-        case 'r':
+        case 'reject':
           h?.focusReject();
           break;
-        case 'e':
+        case 'edit':
           h?.edit();
           break;
-        case 'Enter':
+        case 'confirm':
           h?.confirm();
           break;
-        case 'Escape':
+        case 'cancel':
           h?.disarm();
           return;
         default:
@@ -231,7 +244,14 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
   }, [selectedId]);
 
   return (
-    <section className="afk-approval-inbox" ref={rootRef} data-testid="approval-inbox" aria-label="Approvals">
+    <section
+      className="afk-approval-inbox"
+      ref={rootRef}
+      data-testid="approval-inbox"
+      aria-label="Approvals"
+      // Keys heard inside the inbox: a click anywhere in it (a card, its text) focuses it.
+      tabIndex={shortcuts === 'inbox' ? -1 : undefined}
+    >
       <div className="afk-approval-bar">
         <div role="tablist" aria-label="Approval status">
           {TABS.map((t) => (
@@ -286,9 +306,11 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
       ) : visible.length === 0 ? (
         <p className="afk-empty" data-testid="approvals-empty">
           {tab === 'pending'
-            ? filter
-              ? 'Nothing here waits for a decision.'
-              : 'Nothing waits for a decision. Runs that need a human pause here — try the “Send needs approval” agent in the Playground.'
+            ? props.emptyText !== undefined
+              ? props.emptyText
+              : filter
+                ? 'Nothing here waits for a decision.'
+                : 'Nothing waits for a decision. Runs that need a human pause here — try the “Send needs approval” agent in the Playground.'
             : tab === 'decided'
               ? 'No decisions yet.'
               : 'No expired requests.'}
@@ -311,10 +333,12 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
         </div>
       )}
       <p className="afk-keys-help afk-muted afk-small">
-        <kbd className="afk-kbd">j</kbd>/<kbd className="afk-kbd">k</kbd> move ·{' '}
-        <kbd className="afk-kbd">a</kbd> approve (<kbd className="afk-kbd">Enter</kbd> confirms) ·{' '}
-        <kbd className="afk-kbd">r</kbd> reject · <kbd className="afk-kbd">e</kbd> edit ·{' '}
-        <kbd className="afk-kbd">Esc</kbd> cancel
+        {APPROVAL_INBOX_KEYS.map((k, i) => (
+          <span key={k.key}>
+            {i > 0 && ' · '}
+            <kbd className="afk-kbd">{k.label}</kbd> {k.short}
+          </span>
+        ))}
       </p>
     </section>
   );

@@ -17,7 +17,7 @@ function show(v: unknown): string {
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="afk-eval-field">
+    <div className="afk-eval-field" data-testid={`eval-case-${label}`}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
@@ -25,7 +25,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /**
- * One case of one suite run: input, expected and output (when the report carries them), every
+ * One case of one suite run: input, context and expected (when the report carries them), output, every
  * assertion's score and reason, budget violations, the link to the case's run timeline and,
  * with repeats, the distinct outputs with their counts and the stability.
  */
@@ -38,8 +38,8 @@ export function EvalCaseDetail({
   runHref(runId: string): string;
   onClose(): void;
 }) {
-  // `input`/`expected` are not part of `CaseReport` v1; reports that carry them show them.
-  const extra = report as CaseReport & { input?: unknown; expected?: unknown };
+  // Reports written before `input`/`expected`/`context` were recorded (same version) lack them.
+  const extra = report;
   const score = caseScore(report);
   const st = report.stability;
   return (
@@ -51,7 +51,7 @@ export function EvalCaseDetail({
           </span>{' '}
           {report.id} <span className="afk-eval-muted">{report.status}</span>
         </h3>
-        <button type="button" onClick={onClose} aria-label="Close case">
+        <button type="button" className="afk-eval-close" onClick={onClose} aria-label="Close case">
           ×
         </button>
       </header>
@@ -59,6 +59,11 @@ export function EvalCaseDetail({
         {extra.input !== undefined && (
           <Field label="input">
             <pre>{show(extra.input)}</pre>
+          </Field>
+        )}
+        {extra.context !== undefined && (
+          <Field label="context">
+            <pre>{show(extra.context)}</pre>
           </Field>
         )}
         {extra.expected !== undefined && (

@@ -1,5 +1,5 @@
 import type { CaseReport, SuiteReport } from 'afk/evals/models';
-import { InMemoryStore } from 'afk/memory';
+import { DexieStore, InMemoryStore } from 'afk/memory';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
@@ -67,7 +67,12 @@ async function storeWithTwoRuns() {
   const store = new InMemoryStore();
   const first = report(1_000, [kase('france', 'passed'), kase('spain', 'passed'), kase('italy', 'failed')]);
   const second = report(2_000, [
-    kase('france', 'failed', { budgetViolations: ['cost 0.02 > maxCostUsd 0.01'] }),
+    kase('france', 'failed', {
+      budgetViolations: ['cost 0.02 > maxCostUsd 0.01'],
+      input: 'What is the capital of France?',
+      expected: { answer: 'Paris' },
+      context: { locale: 'en' },
+    }),
     kase('spain', 'passed', {
       trials: [1, 2, 3].map((trial) => ({
         trial,
@@ -193,6 +198,10 @@ describe('EvalDashboard', () => {
     await userEvent.click(q('button[aria-label="france run 2: failed, regressed"]') as HTMLElement);
     const detail = await until(() => q('[data-testid="eval-case-detail"]'));
     expect(detail.textContent).toContain('Lyon');
+    expect(q('[data-testid="eval-case-input"]')?.textContent).toBe('inputWhat is the capital of France?');
+    expect(q('[data-testid="eval-case-expected"]')?.textContent).toContain('"answer": "Paris"');
+    expect(q('[data-testid="eval-case-context"]')?.textContent).toContain('"locale": "en"');
+    expect(q('[data-testid="eval-case-output"]')?.textContent).toBe('outputLyon');
     expect(q('[data-testid="eval-assertions"]')?.textContent).toContain('no "Paris" in "Lyon"');
     expect(q('[data-testid="eval-budget-violations"]')?.textContent).toContain('maxCostUsd');
     expect(q('[data-testid="eval-case-run-link"]')?.getAttribute('href')).toBe('#/runs/run-france');
@@ -201,5 +210,43 @@ describe('EvalDashboard', () => {
     const repeats = await until(() => q('[data-testid="eval-repeats"]'));
     expect(repeats.textContent).toContain('×2Madrid');
     expect(q('[data-testid="eval-case-detail"]')?.textContent).toContain('stability 100%');
+    // An old report (no input/expected recorded) shows no such fields, the rest as before.
+    expect(q('[data-testid="eval-case-input"]')).toBeNull();
+  });
+
+  it('updates live when a report is stored, also from another DexieStore connection (another tab)', async () => {
+    const name = `afk-evals-live-${Math.random().toString(36).slice(2)}`;
+    const writer = new DexieStore({ name });
+    const reader = new DexieStore({ name });
+    try {
+      const put = (store: DexieStore, r: SuiteReport) =>
+        store.putEvalReport({
+          suiteId: r.suiteId,
+          startedAt: r.startedAt,
+          report: JSON.parse(JSON.stringify(r)),
+        });
+      await put(reader, report(1_000, [kase('france', 'passed')]));
+      root = createRoot(container);
+      root.render(
+        <AfkProvider store={reader}>
+          <EvalDashboard />
+        </AfkProvider>,
+      );
+      await until(() => q('[data-testid="eval-matrix"]'));
+      const columns = () => [...container.querySelectorAll('[data-testid="eval-matrix"] thead th')].length;
+      expect(columns()).toBe(2);
+      // Written through the other connection: only the change feed can tell this one.
+      await put(writer, report(2_000, [kase('france', 'failed')]));
+      await until(() => columns() === 3);
+      expect(q('[data-testid="eval-pass-rate"]')?.textContent).toBe('0% (0/1)');
+      await put(reader, report(3_000, [kase('france', 'passed')]));
+      await until(() => columns() === 4);
+    } finally {
+      root.unmount();
+      root = createRoot(container);
+      await writer.close();
+      await reader.close();
+      indexedDB.deleteDatabase(name);
+    }
   });
 });

@@ -166,11 +166,19 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
             <table className="afk-eval-matrix" data-testid="eval-matrix">
               <thead>
                 <tr>
-                  <th scope="col">case</th>
+                  <th scope="col" className="afk-eval-col">
+                    case
+                  </th>
                   {matrix.runs.map((r) => (
-                    <th scope="col" key={r.id} aria-current={r.id === current.id ? 'true' : undefined}>
+                    <th
+                      scope="col"
+                      className="afk-eval-col"
+                      key={r.id}
+                      aria-current={r.id === current.id ? 'true' : undefined}
+                    >
                       <button
                         type="button"
+                        className="afk-eval-col-btn"
                         title={when(r.startedAt)}
                         onClick={() => go({ ...nav, suiteRunId: r.id })}
                       >
@@ -183,7 +191,9 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.caseId} data-testid={`eval-row-${row.caseId}`}>
-                    <th scope="row">{row.caseId}</th>
+                    <th scope="row" className="afk-eval-rowhead">
+                      {row.caseId}
+                    </th>
                     {row.cells.map((c, i) => {
                       const run = matrix.runs[i] as SuiteRun;
                       const change = row.changes[i];
@@ -202,6 +212,7 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
                         >
                           <button
                             type="button"
+                            className="afk-eval-cell-btn"
                             aria-label={`${row.caseId} run ${runNo(run)}: ${c.status}${change ? `, ${change}` : ''}`}
                             aria-pressed={selected}
                             onClick={() => go({ suiteRunId: run.id, filter: nav.filter, caseId: row.caseId })}

@@ -83,6 +83,10 @@ export function parseSuiteReport(text: string): ReportImport {
         });
       }
       if (c.trials !== undefined && !Array.isArray(c.trials)) issues.push(`${at}trials: expected array`);
+      // Optional (reports before they were recorded lack them), typed when present.
+      if (c.input !== undefined && typeof c.input !== 'string' && !Array.isArray(c.input))
+        issues.push(`${at}input: expected string or messages`);
+      if (c.context !== undefined && !isObj(c.context)) issues.push(`${at}context: expected object`);
     });
   }
   if (issues.length > 0) return { ok: false, issues: issues.slice(0, 20) };

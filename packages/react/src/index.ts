@@ -7,7 +7,12 @@
 export { ApprovalInbox, type ApprovalInboxProps, type ApprovalTab } from './ApprovalInbox.js';
 export { ChatView, type ChatViewProps } from './ChatView.js';
 export { type AfkContextValue, AfkProvider, useAfk, useAfkOptional } from './context.js';
-export { AfkDevtools, type AfkDevtoolsProps, type DevtoolsPosition } from './devtools/AfkDevtools.js';
+export {
+  AfkDevtools,
+  type AfkDevtoolsProps,
+  type DevtoolsAgents,
+  type DevtoolsPosition,
+} from './devtools/AfkDevtools.js';
 export { EvalDashboard, type EvalDashboardProps, type EvalDashboardState } from './EvalDashboard.js';
 export { parseSuiteReport, type ReportImport } from './eval-report-import.js';
 export {
@@ -33,6 +38,7 @@ export {
 export { ForkDialog, type ForkDialogProps } from './ForkDialog.js';
 export { type ForkableCall, type ForkPlan, forkPlan, forkRequest } from './fork-plan.js';
 export { formatCost, formatDuration, formatTokens } from './format.js';
+export { APPROVAL_INBOX_KEYS, type InboxKey, type InboxKeyAction, inboxKeyAction } from './inbox-keys.js';
 export { JsonView, type JsonViewProps } from './JsonView.js';
 export { firstNewMessage } from './message-diff.js';
 export { RunDiffView, type RunDiffViewProps } from './RunDiffView.js';
@@ -48,6 +54,7 @@ export {
   type ApprovalsFilter,
   type ApprovalsState,
   type DecideOutcome,
+  type RemoteDecisions,
   type UseApprovalsOptions,
   useApprovals,
 } from './use-approvals.js';

@@ -20,7 +20,20 @@ export type DecideOutcome =
   /** Other approvals of the same run still wait; the run resumes after the last one. */
   | { kind: 'waiting'; pending: number }
   /** Recorded; nothing here can resume the run (no `resume` given). */
-  | { kind: 'recorded' };
+  | { kind: 'recorded' }
+  /** Sent to the process that executes the run (`remote`); it records the decision and resumes it. */
+  | { kind: 'remote'; by: string };
+
+/**
+ * Runs that another process executes (a Node run streamed in by the devtools bridge): their
+ * decisions are sent there, never resumed in this page (it has none of their tools).
+ */
+export interface RemoteDecisions {
+  /** Who continues `approval`'s run, e.g. `'the Node process'`; undefined for this page's own runs. */
+  ownerOf(approval: ApprovalRequest): string | undefined;
+  /** Delivers the decision; rejects (with a `code`) when it cannot, and then nothing was recorded. */
+  decide(approval: ApprovalRequest, decision: ApprovalDecision): Promise<void>;
+}
 
 export interface UseApprovalsOptions {
   /**
@@ -31,6 +44,8 @@ export interface UseApprovalsOptions {
   resume?: (approval: ApprovalRequest) => Promise<AgentResult>;
   /** Tab ownership: a run hosted in another tab is left to it. */
   hosts?: RunHosts;
+  /** Runs executed by another process: their decisions go there (see `RemoteDecisions`). */
+  remote?: RemoteDecisions;
 }
 
 export interface ApprovalsState {
@@ -70,10 +85,15 @@ export function useApprovals(filter?: ApprovalsFilter, options: UseApprovalsOpti
     const all = await store.listApprovals({});
     return all.filter((a) => matchesApprovalFilter(a, filter)).sort((a, b) => a.createdAt - b.createdAt);
   });
-  const { resume, hosts } = options;
+  const { resume, hosts, remote } = options;
 
   const decide = useCallback(
     async (approval: ApprovalRequest, decision: ApprovalDecision): Promise<DecideOutcome> => {
+      const owner = remote?.ownerOf(approval);
+      if (remote && owner !== undefined) {
+        await remote.decide(approval, decision);
+        return { kind: 'remote', by: owner };
+      }
       if (!runner) throw new Error('useApprovals().decide needs <AfkProvider runner={…}>');
       await runner.decideApproval({ approvalId: approval.id, decision, argsHash: approval.argsHash });
       const pending = await runner.listApprovals({ runId: approval.rootRunId, status: 'pending' });
@@ -82,7 +102,7 @@ export function useApprovals(filter?: ApprovalsFilter, options: UseApprovalsOpti
       if (!resume) return { kind: 'recorded' };
       return { kind: 'resumed', result: await resume(approval) };
     },
-    [runner, resume, hosts],
+    [runner, resume, hosts, remote],
   );
 
   return { state, approvals: state.status === 'ok' ? state.data : [], decide };

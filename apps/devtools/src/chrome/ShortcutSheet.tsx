@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { SHORTCUTS } from './keys';
+import { INBOX_SHORTCUTS, SHORTCUTS, type ShortcutRow } from './keys';
+import './ShortcutSheet.css';
 
 /** The `?` sheet: every shortcut, as a modal dialog (Esc or the button closes it). */
 export function ShortcutSheet({ onClose }: { onClose: () => void }) {
@@ -31,22 +32,38 @@ export function ShortcutSheet({ onClose }: { onClose: () => void }) {
           </button>
         </header>
         <p className="hint">Shortcuts never fire while you type in a field.</p>
-        <dl className="sheet-list">
-          {SHORTCUTS.map((s) => (
-            <div key={s.what} className="sheet-row">
-              <dt>
-                {s.keys.map((k, i) => (
-                  <span key={k}>
-                    {i > 0 && <span className="sheet-then">{s.keys[0] === 'g' ? ' then ' : ' + '}</span>}
-                    <kbd className="afk-kbd">{k}</kbd>
-                  </span>
-                ))}
-              </dt>
-              <dd>{s.what}</dd>
-            </div>
-          ))}
-        </dl>
+        <ShortcutList title="Everywhere" rows={SHORTCUTS} id="sheet-app" />
+        <ShortcutList
+          title="Approvals inbox (Approvals, Playground)"
+          rows={INBOX_SHORTCUTS}
+          id="sheet-inbox"
+        />
       </div>
     </dialog>
+  );
+}
+
+function ShortcutList({ title, rows, id }: { title: string; rows: ReadonlyArray<ShortcutRow>; id: string }) {
+  return (
+    <section className="sheet-section" aria-labelledby={id} data-testid={id}>
+      <h3 id={id} className="sheet-section-title">
+        {title}
+      </h3>
+      <dl className="sheet-list">
+        {rows.map((s) => (
+          <div key={s.what} className="sheet-row">
+            <dt>
+              {s.keys.map((k, i) => (
+                <span key={k}>
+                  {i > 0 && <span className="sheet-then">{s.keys[0] === 'g' ? ' then ' : ' + '}</span>}
+                  <kbd className="afk-kbd">{k}</kbd>
+                </span>
+              ))}
+            </dt>
+            <dd>{s.what}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }

@@ -1,3 +1,5 @@
+import { APPROVAL_INBOX_KEYS } from '@afk/react';
+
 /**
  * Keyboard helpers shared by the app's shortcuts: a shortcut never fires while the user types
  * (inputs, textareas, selects, contenteditable — also inside a shadow root) or holds a modifier.
@@ -20,8 +22,14 @@ export function hasModifier(e: KeyboardEvent): boolean {
   return e.ctrlKey || e.metaKey || e.altKey;
 }
 
+/** One row of the `?` sheet: the keys (a `g x` chord, a combination, or one key) and what they do. */
+export interface ShortcutRow {
+  keys: string[];
+  what: string;
+}
+
 /** The app's shortcuts, as the `?` sheet lists them. */
-export const SHORTCUTS: ReadonlyArray<{ keys: string[]; what: string }> = [
+export const SHORTCUTS: ReadonlyArray<ShortcutRow> = [
   { keys: ['g', 'r'], what: 'Runs' },
   { keys: ['g', 'a'], what: 'Approvals' },
   { keys: ['g', 'e'], what: 'Evals' },
@@ -35,3 +43,12 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string[]; what: string }> = [
   { keys: ['?'], what: 'This sheet' },
   { keys: ['ctrl', 'shift', 'a'], what: 'Toggle the in-page panel (<AfkDevtools />, host pages)' },
 ];
+
+/**
+ * The approvals inbox's keys (Approvals view, the playground's approvals), from the table the
+ * inbox itself dispatches on (`APPROVAL_INBOX_KEYS`), so the sheet cannot drift from it.
+ */
+export const INBOX_SHORTCUTS: ReadonlyArray<ShortcutRow> = APPROVAL_INBOX_KEYS.map((k) => ({
+  keys: [k.label],
+  what: k.what,
+}));

@@ -1,5 +1,6 @@
 import { type ApprovalInboxProps, ApprovalInbox as Inbox } from '@afk/react';
 import type { ApprovalRequest } from 'afk/core';
+import { bridgeDecisions } from '../bridge/decide';
 import { continueHere, hosts } from '../state/hosted-runs';
 import { formatRoute } from '../state/route';
 
@@ -11,7 +12,8 @@ const resume = (a: ApprovalRequest) => continueHere(a.rootRunId, a.threadId);
 /**
  * The app's approvals inbox: `@afk/react`'s `ApprovalInbox` over the page's store, resuming a run
  * in this tab after its last decision unless another tab hosts it (then that tab continues it).
+ * A bridged (Node) run's decision goes to its Node process, which resumes it there.
  */
-export function ApprovalInbox(props: Omit<ApprovalInboxProps, 'resume' | 'hosts' | 'runHref'>) {
-  return <Inbox resume={resume} hosts={hosts} runHref={runHref} {...props} />;
+export function ApprovalInbox(props: Omit<ApprovalInboxProps, 'resume' | 'hosts' | 'remote' | 'runHref'>) {
+  return <Inbox resume={resume} hosts={hosts} remote={bridgeDecisions} runHref={runHref} {...props} />;
 }

@@ -2,11 +2,14 @@
  * Window hooks for the e2e crash test (test-pages/crash.html). A run calls a side-effecting
  * `charge_card` tool that counts its executions in localStorage; the test closes the page at a
  * chosen point ("hold"), then resumes the run in a fresh page over the same IndexedDB and
- * compares the effect count and the transcript with an uninterrupted run.
+ * compares the effect count and the transcript with an uninterrupted run. Opened as
+ * `crash.html?db=<name>`, the page also exposes that database's runner and agent to
+ * `@afk/playwright` (`window.__afk`), so the test waits for, decides and matches the run.
  */
 import { Agent } from 'afk/agents';
 import type { AgentResult, ApprovalDecision, ToolExecutionRecord } from 'afk/core';
 import { Runner } from 'afk/core';
+import { exposeAfk } from 'afk/evals';
 import { type LLMRequest, type Message, type ScriptedTurn, scripted } from 'afk/llms';
 import { DexieStore } from 'afk/memory';
 import { tool } from 'afk/tools';
@@ -136,3 +139,10 @@ window.afkCrash = {
   effects,
   held: (db) => localStorage.getItem(key(db, 'held')) === '1',
 };
+
+// `?db=<name>`: the afk fixture's handle on that database (the agent as a fresh page resumes it).
+const exposed = new URLSearchParams(location.search).get('db');
+if (exposed) {
+  const { agent, runner } = setup(exposed, 'none');
+  exposeAfk({ runner, agents: { [agent.name]: agent } });
+}

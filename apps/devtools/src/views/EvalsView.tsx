@@ -1,5 +1,7 @@
 import { EvalDashboard, type EvalDashboardState, parseEvalFilter } from '@afk/react';
+import { SavedCases } from '../evals/SavedCases';
 import { useRoute } from '../state/route';
+import './evals-view.css';
 
 /**
  * `#/evals` and `#/evals/<suiteRunId>?filter=failures&case=<id>`: the eval dashboard, its state
@@ -26,11 +28,12 @@ export function EvalsView() {
     );
   };
   return (
-    <div className="columns">
+    <div className="columns evals-columns">
       <section className="panel" aria-labelledby="evals-title">
         <h2 id="evals-title">Evals</h2>
         <EvalDashboard state={state} onNavigate={onNavigate} />
       </section>
+      <SavedCases />
     </div>
   );
 }

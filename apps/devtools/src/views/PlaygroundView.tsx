@@ -4,6 +4,7 @@ import { ApprovalInbox } from '../components/ApprovalInbox';
 import { StreamPanel } from '../components/EventList';
 import { Playground } from '../components/Playground';
 import { SettingsForm } from '../components/SettingsForm';
+import { ExampleSuite } from '../evals/ExampleSuite';
 import { usePlayground } from '../state/playground';
 import { RunDetail } from './RunDetail';
 
@@ -21,6 +22,7 @@ export function PlaygroundView() {
         <Playground />
         {runId && <RunApprovals runId={runId} />}
         <StreamPanel />
+        <ExampleSuite />
         <SettingsForm />
       </div>
       <div className="column">

@@ -1,3 +1,4 @@
+import { SaveCaseForRun } from '../evals/SaveCaseForRun';
 import { openRun } from '../state/selection';
 import { RunDetail } from './RunDetail';
 
@@ -10,6 +11,7 @@ export function RunPage({ runId, spanId }: { runId: string; spanId: string | und
         selectedSpanId={spanId}
         onSelectSpan={(s) => openRun(runId, s, { replace: true })}
         keyboard
+        actions={<SaveCaseForRun runId={runId} />}
       />
     </div>
   );

@@ -1,41 +1,44 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshPGliteDir } from '../memory/postgres/test-support/pglite-dir.js';
+import { bundleAfk } from './test-support/bundle.js';
 import { runCli } from './test-support/run-cli.js';
 
 // `afk run --store DIR` + `afk resume RUN_ID --store DIR` across processes, on the durable Node
-// store (`PostgresStore.embedded` from afk/memory/postgres). PGlite takes seconds to open a data
-// directory, so this suite spawns
-// few processes. The CLI runs from source through tsx so its import of
-// ../memory/postgres/index.js resolves the way it does in the built package.
-const src = fileURLToPath(new URL('../', import.meta.url));
+// store (`PostgresStore.embedded` from afk/memory/postgres). Where the time of such a process goes:
+// PGlite (PostgreSQL in WASM) running initdb for a new data directory (~10 s of CPU), opening
+// one (~3 s), and, from source, tsx compiling the CLI (~1-2 s). So: the CLI, the store and the
+// agent's library are bundled once, in the package's layout (the CLI finds the store by the path
+// it uses in the built package), and run by plain `node`; the store starts as a copy of a data
+// directory made once per machine (what a new store's first open writes), and the suite spawns
+// few processes.
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-const dir = mkdtempSync(join(tmpdir(), 'afk-resume-'));
-const storeDir = join(dir, 'store');
-const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+// Inside the repository, so the bundle's PGlite and zod resolve from its node_modules.
+const dir = mkdtempSync(join(repoRoot, 'node_modules', '.afk-resume-'));
+let storeDir: string;
+let cli: string;
 const afk = (args: string[], input = '') =>
-  runCli(process.execPath, ['--import', tsxLoader, join(src, 'cli', 'afk.ts'), ...args], {
-    cwd: dir,
-    input,
-    timeoutMs: 150_000,
-  });
-const srcUrl = (p: string) => JSON.stringify(pathToFileURL(join(src, p)).href);
+  runCli(process.execPath, [cli, ...args], { cwd: dir, input, timeoutMs: 150_000 });
 
-writeFileSync(
-  join(dir, 'agent.mjs'),
-  `import { z } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'node_modules', 'zod', 'index.js')).href)};
-import { Agent } from ${srcUrl('agents/agent.ts')};
-import { scripted } from ${srcUrl('llms/providers/scripted.ts')};
-import { tool } from ${srcUrl('tools/tool.ts')};
+beforeAll(async () => {
+  const [b, data] = await Promise.all([bundleAfk(join(dir, 'lib'), { store: true }), freshPGliteDir()]);
+  cli = b.cli;
+  storeDir = data;
+  writeFileSync(
+    join(dir, 'agent.mjs'),
+    `import { Agent, scripted, tool, z } from ${JSON.stringify(b.lib)};
 const del = tool({ name: 'delete_file', description: 'deletes', args: z.object({ path: z.string() }), needsApproval: true, run: async ({ path }) => 'deleted ' + path });
 export const agent = new Agent({ name: 'risky', tools: [del], model: scripted((req) => req.messages.at(-1)?.role === 'tool'
   ? { text: 'tool said: ' + req.messages.at(-1).content } : { toolCalls: [{ name: 'delete_file', args: { path: '/tmp/x' } }] }) });
 `,
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  );
+}, 120_000);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+});
 
 /** Runs the risky agent with the store, not interactively: it pauses; returns the printed resume command's run id. */
 async function pausedRun(): Promise<string> {

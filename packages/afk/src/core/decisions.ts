@@ -1,4 +1,5 @@
 import type { ApprovalRequest } from '../events/records.js';
+import { redactDecision } from './decision-secrets.js';
 import type { ApprovalHost } from './run-types.js';
 
 /**
@@ -17,7 +18,8 @@ export function ingestDecision(exec: ApprovalHost, row: ApprovalRequest): boolea
     {
       approvalId: row.id,
       toolCallId: row.toolCallId,
-      decision: row.decision,
+      // Redacted by the decider's keys when stored; by the run's own keys as well when logged.
+      decision: redactDecision(row.decision, row, exec.rt.config.redactKeys),
       status: row.status,
       by: 'human',
       ...(row.decidedAt === undefined ? {} : { decidedAt: row.decidedAt }),

@@ -36,7 +36,8 @@ export async function approveModelCall(
     undefined,
   );
   if (verdict.kind === 'wait') return 'wait';
-  if (verdict.kind === 'run') return 'run';
+  // A withheld edit or answer is moot here: the request is not editable.
+  if (verdict.kind === 'run' || verdict.kind === 'withheld') return 'run';
   const policy = host.agent.failSafe.approvalDenialPolicy;
   throw new RunEnd(policy === 'fail' ? 'failed' : 'degraded', {
     code: 'approval_rejected',

@@ -3,6 +3,7 @@ import type { ApprovalDecision, ApprovalRequest, ApprovalStatus } from '../event
 import { ApprovalDecisionSchema } from '../events/records.js';
 import { toJSONValue } from '../internal/json.js';
 import type { MemoryStore } from '../memory/types.js';
+import { forgetDecision, keepDecision, redactDecision } from './decision-secrets.js';
 import { loadRunState } from './load.js';
 import { statusOf } from './tool-gate/approval.js';
 
@@ -36,6 +37,7 @@ export async function listApprovals(
 export async function decideApproval(
   store: MemoryStore,
   opts: { approvalId: string; decision: ApprovalDecision; argsHash?: string },
+  redactKeys: readonly string[],
 ): Promise<void> {
   const parsed = ApprovalDecisionSchema.safeParse(opts.decision);
   if (!parsed.success) {
@@ -68,8 +70,17 @@ export async function decideApproval(
   // The run must be readable (a corrupt log or checkpoint is reported now, not at resume).
   if (!(await loadRunState(store, approval.runId)))
     throw new AfkError('not_found', `run ${approval.runId} of approval ${approval.id} has no events`);
+  // Values the human entered under redact keys are stored redacted; the run applies the real
+  // ones when it runs in this process (kept by store and approval id), else `tool_args_withheld`.
+  const stored = redactDecision(decision, approval, redactKeys);
+  if (stored !== decision) keepDecision(store, approval.id, decision);
   // The store refuses to replace a row that is no longer pending (approval_stale), atomically.
-  await store.write({
-    approvals: [{ ...approval, status: statusOf(decision), decision, decidedAt: Date.now() }],
-  });
+  try {
+    await store.write({
+      approvals: [{ ...approval, status: statusOf(decision), decision: stored, decidedAt: Date.now() }],
+    });
+  } catch (e) {
+    if (stored !== decision) forgetDecision(store, approval.id);
+    throw e;
+  }
 }

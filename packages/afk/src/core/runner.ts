@@ -256,7 +256,7 @@ export class Runner {
   }): Promise<void> {
     assertOptionsObject(opts, 'decideApproval');
     assertId(opts.approvalId, 'decideApproval: approvalId');
-    return decideApproval(this.store, opts);
+    return decideApproval(this.store, opts, this.config.redactKeys);
   }
 
   /** Applies a retention policy to a thread's runs; every run stays resumable and every result readable. */

@@ -1,14 +1,11 @@
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { PolicyEngine } from '../agents/policy.js';
 import { scripted } from '../llms/providers/scripted.js';
 import type { LLMRequest } from '../llms/types.js';
-import { DexieStore } from '../memory/dexie-store.js';
 import { InMemoryStore } from '../memory/in-memory.js';
-import { uniqueDbName } from '../memory/test-support/dexie-harness.js';
-import type { MemoryStore } from '../memory/types.js';
+import { nodeStores } from '../memory/test-support/node-stores.js';
 import { tool } from '../tools/tool.js';
 import { Runner } from './runner.js';
 import { CrashStore } from './test-support/crash-store.js';
@@ -70,22 +67,7 @@ function nested(depth: number): Record<string, unknown> {
   return v;
 }
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
-
-const stores: Array<[string, () => MemoryStore]> = [
-  ['InMemoryStore', () => new InMemoryStore()],
-  [
-    'DexieStore (fake-indexeddb)',
-    () => {
-      const s = new DexieStore({ name: uniqueDbName('afk-args'), indexedDB, IDBKeyRange });
-      closers.push(() => s.close());
-      return s;
-    },
-  ],
-];
+const stores = nodeStores('afk-args');
 
 describe.each(stores)('tool args nested thousands of levels deep (%s)', (_name, makeStore) => {
   it.each([2_000, 10_000])(

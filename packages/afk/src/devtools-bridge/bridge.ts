@@ -7,6 +7,13 @@ import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 import type { MemoryStore, StoreBatch } from '../memory/types.js';
 import { BridgedStore } from './bridged-store.js';
 import {
+  type AcceptDecisionsOptions,
+  type BridgeDecisionOutcome,
+  DecisionApplier,
+} from './decision-apply.js';
+import type { BridgeDecisionEvent } from './decision-protocol.js';
+import { DecisionStream } from './decision-stream.js';
+import {
   BRIDGE_PATHS,
   BRIDGE_PROTOCOL_VERSION,
   type BridgeIngestMessageInput,
@@ -50,6 +57,8 @@ export interface DevtoolsBridgeStats {
   errors: number;
   /** True after a post succeeded, false after one failed. */
   connected: boolean;
+  /** True once the decision stream connected (`acceptDecisions`), until `close()`. */
+  listening: boolean;
   lastError?: { code: string; message: string };
 }
 
@@ -100,6 +109,9 @@ export class DevtoolsBridge {
   /** The next seq the app should get per run (to fill in dropped batches from the store). */
   private readonly nextSeq = new Map<string, number>();
   private readonly stores = new Set<MemoryStore>();
+  /** The stores `wrap` returned: decisions from the page are written through them (and echoed back). */
+  private readonly wrappers = new Set<MemoryStore>();
+  private decisions: DecisionStream | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight: Promise<void> | undefined;
   private postSeq = 0;
@@ -113,6 +125,7 @@ export class DevtoolsBridge {
     refused: 0,
     errors: 0,
     connected: false,
+    listening: false,
   };
 
   constructor(options: DevtoolsBridgeOptions) {
@@ -140,8 +153,59 @@ export class DevtoolsBridge {
    */
   wrap(store: MemoryStore): MemoryStore {
     this.stores.add(store);
-    return new BridgedStore(store, (batch) => this.send(batch, store));
+    const wrapped = new BridgedStore(store, (batch) => this.send(batch, store));
+    this.wrappers.add(wrapped);
+    return wrapped;
   }
+
+  /**
+   * Makes this process take decisions from the devtools page: a decision made in the page on
+   * one of this process's approvals reaches it over the server's decision stream (reconnecting
+   * with the bridge's backoff), is recorded with `runner.decideApproval` (or the same decision
+   * path over the wrapped store: bound to the args hash, refused when stale) and, given a
+   * `runner` and `agents`, the run resumes here once nothing of it is pending. Without this
+   * call the page is told the process does not take decisions. Keeps the process alive until
+   * `close()`. Calling it again replaces the options.
+   *
+   * @example
+   * const bridge = devtoolsBridge({ url: 'http://127.0.0.1:4400' });
+   * const runner = new Runner({ store: bridge.wrap(new InMemoryStore()), config: { interactionMode: 'external' } });
+   * bridge.acceptDecisions({ runner, agents: { mailer }, onDecision: (o) => console.log(o.kind) });
+   */
+  acceptDecisions(options: AcceptDecisionsOptions = {}): void {
+    if (this.closed) return;
+    const applier = new DecisionApplier(() => this.wrappers, options);
+    const deliver = (outcome: BridgeDecisionOutcome) => {
+      if (outcome.kind === 'refused') this.report(outcome.error);
+      try {
+        options.onDecision?.(outcome);
+      } catch {
+        // a failing handler must not stop the stream
+      }
+    };
+    this.applyDecision = async (ev) => {
+      const first = await applier.apply(ev);
+      // A resume runs beside the stream: the decisions behind it are not held up.
+      if (typeof first === 'function') void first().then(deliver);
+      else deliver(first);
+    };
+    if (this.decisions) return;
+    this.decisions = new DecisionStream({
+      url: this.o.url,
+      sourceId: this.source.id,
+      token: this.o.token,
+      fetch: this.doFetch,
+      retryMs: this.o.retryMs,
+      maxRetryMs: this.o.maxRetryMs,
+      onDecision: (ev) => this.applyDecision(ev),
+      report: (e) => this.report(e),
+      onConnected: () => {
+        this.counters.listening = true;
+      },
+    });
+  }
+
+  private applyDecision: (ev: BridgeDecisionEvent) => Promise<void> = async () => undefined;
 
   /**
    * Queues one written batch (synchronous, never throws). `from` is the store it was written to,
@@ -183,6 +247,10 @@ export class DevtoolsBridge {
   /** Flushes everything buffered (bounded by `timeoutMs` per post) and tells the app this source ended. */
   async close(): Promise<void> {
     if (this.closed) return;
+    const decisions = this.decisions;
+    this.decisions = undefined;
+    this.counters.listening = false;
+    await decisions?.stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.inflight) await this.inflight;

@@ -10,6 +10,15 @@ export {
   type DevtoolsBridgeStats,
   devtoolsBridge,
 } from './bridge.js';
+export type { AcceptDecisionsOptions, BridgeDecisionOutcome } from './decision-apply.js';
+export {
+  BRIDGE_DECISION_PATHS,
+  type BridgeDecisionAccepted,
+  type BridgeDecisionEvent,
+  BridgeDecisionEventSchema,
+  type BridgeDecisionMessage,
+  BridgeDecisionMessageSchema,
+} from './decision-protocol.js';
 export { applyBridgeBatch, type BridgeApplyResult, type BridgeRejection } from './ingest.js';
 export {
   BRIDGE_META_NAME,

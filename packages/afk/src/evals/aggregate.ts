@@ -1,5 +1,14 @@
+import type { JSONValue } from '../internal/json.js';
+import { DEFAULT_REDACT_KEYS, redact } from '../internal/redact.js';
+import type { Message } from '../llms/types.js';
 import type { EvalCase } from './models/case.js';
-import type { CaseReport, CaseStability, SuiteSummary, TrialReport } from './models/report.js';
+import {
+  CASE_CONTEXT_MAX_CHARS,
+  type CaseReport,
+  type CaseStability,
+  type SuiteSummary,
+  type TrialReport,
+} from './models/report.js';
 import { addUsage, zeroUsage } from './usage.js';
 
 /**
@@ -21,11 +30,34 @@ export function stabilityOf(trials: readonly TrialReport[]): CaseStability {
   };
 }
 
+/**
+ * What a report keeps of the case itself: its input, expected and (when small) context, redacted
+ * like the run's own `run_started` event, so a drill-down shows them without the cases file.
+ */
+export function caseFields(
+  c: EvalCase,
+  redactKeys: readonly string[] = DEFAULT_REDACT_KEYS,
+): Pick<CaseReport, 'input' | 'expected' | 'context'> {
+  const out: Pick<CaseReport, 'input' | 'expected' | 'context'> = {
+    input:
+      typeof c.input === 'string'
+        ? c.input
+        : (redact(c.input as unknown as JSONValue, redactKeys) as unknown as Message[]),
+  };
+  if (c.expected !== undefined) out.expected = redact(c.expected, redactKeys);
+  if (c.context !== undefined && Object.keys(c.context).length) {
+    const context = redact(c.context, redactKeys) as Record<string, JSONValue>;
+    if (JSON.stringify(context).length <= CASE_CONTEXT_MAX_CHARS) out.context = context;
+  }
+  return out;
+}
+
 /** A case that did not run (fail-fast, suite budget, aborted). */
-export function skippedCase(c: EvalCase): CaseReport {
+export function skippedCase(c: EvalCase, redactKeys?: readonly string[]): CaseReport {
   return {
     id: c.id,
     tags: c.tags ?? [],
+    ...caseFields(c, redactKeys),
     status: 'skipped',
     passed: false,
     assertions: [],
@@ -38,8 +70,8 @@ export function skippedCase(c: EvalCase): CaseReport {
 }
 
 /** A case from its trials: passes when every trial passes; fields from the first trial that did not. */
-export function caseReport(c: EvalCase, trials: TrialReport[]): CaseReport {
-  if (!trials.length) return skippedCase(c);
+export function caseReport(c: EvalCase, trials: TrialReport[], redactKeys?: readonly string[]): CaseReport {
+  if (!trials.length) return skippedCase(c, redactKeys);
   const sorted = [...trials].sort((a, b) => a.trial - b.trial);
   const rep = sorted.find((t) => !t.passed) ?? sorted[sorted.length - 1]!;
   const status = sorted.some((t) => t.status === 'errored')
@@ -58,6 +90,7 @@ export function caseReport(c: EvalCase, trials: TrialReport[]): CaseReport {
   return {
     id: c.id,
     tags: c.tags ?? [],
+    ...caseFields(c, redactKeys),
     status,
     passed: status === 'passed',
     ...(rep.state === undefined ? {} : { state: rep.state }),

@@ -76,6 +76,26 @@ describe('exposeAfk', () => {
     expect(page[AFK_PAGE_GLOBAL]).toBeUndefined();
   });
 
+  it("decide resumes through the app's own resume when given one", async () => {
+    const store = new InMemoryStore();
+    const runner = new Runner({ store, config: { interactionMode: 'external' } });
+    const resumes: Array<{ runId: string; threadId: string; agentName: string }> = [];
+    const { handle } = exposeAfk({
+      runner,
+      target: {},
+      resume: (run) => {
+        resumes.push(run);
+        return runner.resume(travel, run);
+      },
+    });
+    const paused = await runner.run(travel, { userMessage: 'fly me to Paris' });
+    const decided = await handle.decide('next', { kind: 'approve' });
+    expect(decided).toEqual({ approvalId: expect.any(String), runId: paused.runId, resumed: true });
+    const done = await handle.waitForRun({ runId: paused.runId, state: 'completed' });
+    expect(done.result?.finalText).toBe('done');
+    expect(resumes).toEqual([{ runId: paused.runId, threadId: paused.threadId, agentName: 'travel' }]);
+  });
+
   it('refuses bad arguments with typed errors and times out waiting', async () => {
     const page: Record<string, unknown> = {};
     const { handle } = exposeAfk({ runner: new Runner(), agents: { travel }, target: page });

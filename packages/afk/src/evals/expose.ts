@@ -86,6 +86,15 @@ export interface ExposeAfkOptions {
   agents?: Record<string, Agent>;
   /** Where to put the handle (default `globalThis`, i.e. `window`). */
   target?: object;
+  /**
+   * How the page continues a paused run after `decide` (default: `runner.resume` with the run's
+   * agent from `agents`). An app that hosts its runs itself (streams them into its UI, holds a
+   * tab lease) passes its own, so a decision from a test resumes the run the way a click would.
+   *
+   * @example
+   * exposeAfk({ runner, agents, resume: ({ runId, threadId }) => continueHere(runId, threadId) });
+   */
+  resume?: (run: { runId: string; threadId: string; agentName: string }) => unknown;
 }
 
 const ENDED: RunStatus[] = ['completed', 'failed', 'degraded', 'cancelled', 'interrupted'];
@@ -241,10 +250,17 @@ export function exposeAfk(options: ExposeAfkOptions): { handle: AfkPageHandle; r
       const agent = root ? agents[root.agentName] : undefined;
       const resumed =
         root !== undefined &&
-        agent !== undefined &&
+        (options.resume !== undefined || agent !== undefined) &&
         (root.status === 'paused' || root.status === 'interrupted');
-      if (resumed)
-        void runner.resume(agent, { runId: root.runId, threadId: root.threadId }).catch(() => undefined);
+      if (resumed) {
+        const ids = { runId: root.runId, threadId: root.threadId };
+        const going = options.resume
+          ? Promise.resolve().then(() => options.resume?.({ ...ids, agentName: root.agentName }))
+          : agent
+            ? runner.resume(agent, ids)
+            : undefined;
+        void going?.catch(() => undefined);
+      }
       return { approvalId: approval.id, runId: approval.rootRunId, resumed };
     },
     async evaluate(opts) {

@@ -285,6 +285,44 @@ describe('runSuite', () => {
     expect(await store.listEvalReports()).toHaveLength(1);
   });
 
+  it("each case report carries the case's input, expected and small context, redacted; old reports still load", async () => {
+    const big = 'x'.repeat(5_000);
+    const report = await runSuite({
+      cases: [
+        {
+          id: 'a',
+          input: 'q',
+          expected: { answer: 'answer: q', apiKey: 'sk-secret' },
+          context: { user: 'ann', token: 'tok-secret' },
+        },
+        { id: 'b', input: [{ role: 'user', content: 'q2' }], context: { blob: big } },
+        { id: 'c', input: 'explode', expected: 'nothing' },
+      ],
+      agent: researchAgent(),
+      failFast: true,
+      concurrency: 1,
+    });
+    const [a, b, c] = report.cases;
+    expect(a).toMatchObject({
+      input: 'q',
+      expected: { answer: 'answer: q', apiKey: '[redacted]' },
+      context: { user: 'ann', token: '[redacted]' },
+    });
+    expect(JSON.stringify(report)).not.toContain('secret');
+    expect(b!.input).toEqual([{ role: 'user', content: 'q2' }]);
+    expect(b!.context).toBeUndefined(); // over CASE_CONTEXT_MAX_CHARS
+    expect(c).toMatchObject({ input: 'explode', expected: 'nothing' });
+    // A report from before these fields (same version) is still a valid baseline.
+    const old = JSON.parse(JSON.stringify(report)) as SuiteReport;
+    for (const k of old.cases) {
+      delete k.input;
+      delete k.expected;
+      delete k.context;
+    }
+    const again = await runSuite({ cases: [{ id: 'a', input: 'q' }], agent: researchAgent(), baseline: old });
+    expect(again.baseline?.unchanged).toEqual(['a']);
+  });
+
   it('a store that refuses the report is a warning on the report, nothing lost', async () => {
     const store = new InMemoryStore();
     await store.close();

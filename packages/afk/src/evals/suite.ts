@@ -70,6 +70,7 @@ function modelResolver(llms: RunSuiteOptions['llms']): (m: string | LLMClient) =
 export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
   const opts = parseSuiteOptions(options);
   const runner = opts.runner ?? new Runner();
+  const redactKeys = runner.config.redactKeys;
   const startedAt = Date.now();
   const t0 = performance.now();
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
@@ -154,7 +155,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
       checkSuiteBudget();
       if (!t.passed && opts.failFast) stopped = true;
       remaining[job.index]!--;
-      if (remaining[job.index] === 0) finish(job.index, caseReport(c, trials[job.index]!));
+      if (remaining[job.index] === 0) finish(job.index, caseReport(c, trials[job.index]!, redactKeys));
     }
   };
   try {
@@ -166,7 +167,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
   // Cases cut short (fail-fast, budget, abort): those with trials report them, the rest are skipped.
   for (const [index, c] of cases.entries()) {
     if (done[index]) continue;
-    finish(index, trials[index]!.length ? caseReport(c, trials[index]!) : skippedCase(c));
+    finish(
+      index,
+      trials[index]!.length ? caseReport(c, trials[index]!, redactKeys) : skippedCase(c, redactKeys),
+    );
   }
 
   const durationMs = performance.now() - t0;

@@ -125,6 +125,11 @@ export interface ApprovalRequest {
   kind: 'approval' | 'user_input';
   reason?: string;
   ruleId?: string;
+  /**
+   * The argument a `respond` value lands at (the rule's `updatedArgs` key), when one is named:
+   * under a redacted key the value is stored as `[redacted]`. Absent otherwise.
+   */
+  responseKey?: string;
   allowedDecisions: Array<ApprovalDecision['kind']>;
   status: ApprovalStatus;
   decision?: ApprovalDecision;
@@ -146,6 +151,7 @@ export const ApprovalRequestSchema = z.object({
   kind: z.enum(['approval', 'user_input']),
   reason: z.string().optional(),
   ruleId: z.string().optional(),
+  responseKey: z.string().optional(),
   allowedDecisions: z.array(z.enum(['approve', 'reject', 'edit', 'respond'])),
   status: z.enum(['pending', 'approved', 'rejected', 'edited', 'responded', 'expired']),
   decision: ApprovalDecisionSchema.optional(),

@@ -101,6 +101,11 @@ export function runsWithoutRecord(batch: StoreBatch, plan: Map<string, RunAppend
   return out;
 }
 
+/** The `watch` notification of a stored eval report: the suite id, kind `eval`. */
+export function evalReportChange(report: { suiteId: string }): StoreChange {
+  return { runId: report.suiteId, lastSeq: -1, kind: 'eval' };
+}
+
 /** The `watch` notifications a committed batch produces, in a stable order. */
 export function batchChanges(batch: StoreBatch, plan: Map<string, RunAppend>): StoreChange[] {
   const changes: StoreChange[] = [];

@@ -1,5 +1,6 @@
 import { AfkStorageError } from '../errors/index.js';
 import type { AfkDexie } from './dexie-schema.js';
+import { mayTakeLease, RowLeases } from './row-leases.js';
 import type { LeaseRow } from './rows.js';
 import { rowLabel } from './rows.js';
 import { toStorageError } from './storage-errors.js';
@@ -104,58 +105,32 @@ function isLeaseRow(v: unknown): v is LeaseRow {
  * read-check-write in one transaction, so two owners cannot both win; an expired row (its
  * owner died) is taken over. Release deletes the row only while it is still this owner's.
  */
-export class TableLeases implements LeaseBackend {
-  /** The leases this store holds (runId → owner), released when the store closes. */
-  private readonly held = new Map<string, string>();
+export class TableLeases extends RowLeases implements LeaseBackend {
+  constructor(private readonly db: () => Promise<AfkDexie>) {
+    super();
+  }
 
-  constructor(private readonly db: () => Promise<AfkDexie>) {}
-
-  async acquire(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
+  protected async take(runId: string, owner: string, now: number, expiresAt: number): Promise<boolean> {
     const db = await this.db();
-    const now = Date.now();
-    const expiresAt = now + ttlMs;
-    let won: boolean;
     try {
-      won = await db.transaction('rw', db.leases, async () => {
+      return await db.transaction('rw', db.leases, async () => {
         const row: unknown = await db.leases.get(runId);
-        if (row !== undefined) {
-          // A tiny hand check: no zod inside a transaction.
-          if (!isLeaseRow(row))
-            throw new AfkStorageError(
-              'row_corrupt',
-              `${rowLabel('leases', runId)} is corrupt; it was left untouched`,
-            );
-          if (row.owner !== owner && row.expiresAt > now) return false;
-        }
+        // A tiny hand check: no zod inside a transaction.
+        if (row !== undefined && !isLeaseRow(row))
+          throw new AfkStorageError(
+            'row_corrupt',
+            `${rowLabel('leases', runId)} is corrupt; it was left untouched`,
+          );
+        if (!mayTakeLease(row, owner, now)) return false;
         await db.leases.put({ runId, owner, expiresAt });
         return true;
       });
     } catch (e) {
       throw toStorageError(e, `lease run ${runId}`);
     }
-    if (!won) return undefined;
-    this.held.set(runId, owner);
-    return {
-      runId,
-      owner,
-      expiresAt,
-      release: async () => {
-        // Already released by this store's close (or by another lease object of this owner).
-        if (this.held.get(runId) !== owner) return;
-        this.held.delete(runId);
-        await this.deleteRow(runId, owner);
-      },
-    };
   }
 
-  async releaseAll(): Promise<void> {
-    // Called while the store is still open. Rows left behind (a crash) expire and are taken over.
-    const all = [...this.held];
-    this.held.clear();
-    await Promise.all(all.map(([runId, owner]) => this.deleteRow(runId, owner).catch(() => undefined)));
-  }
-
-  private async deleteRow(runId: string, owner: string): Promise<void> {
+  protected async deleteRow(runId: string, owner: string): Promise<void> {
     const d = await this.db();
     try {
       await d.transaction('rw', d.leases, async () => {

@@ -10,7 +10,7 @@ import {
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
 import { durationMs } from '../internal/duration.js';
-import { batchChanges, checkRecords, planBatch } from './batch.js';
+import { batchChanges, checkRecords, evalReportChange, planBatch } from './batch.js';
 import { ChangeHub } from './change-hub.js';
 import { ChannelRejectionLog } from './channel-rejections.js';
 import { DexieConnection } from './dexie-connection.js';
@@ -277,6 +277,10 @@ export class DexieStore implements MemoryStore {
     } catch (e) {
       throw this.fail(e, 'put eval report');
     }
+    // Dexie saw the table write (liveQuery readers re-run); `watch` listeners here and in other tabs.
+    const change = evalReportChange(report);
+    this.emitLocal([change]);
+    this.announcer.announce([change], undefined);
   }
 
   async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {

@@ -1,8 +1,16 @@
 import { AfkStorageError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import { approvalPrecondition, batchChanges, planBatch, runsWithoutRecord, seqConflict } from './batch.js';
+import {
+  approvalPrecondition,
+  batchChanges,
+  evalReportChange,
+  planBatch,
+  runsWithoutRecord,
+  seqConflict,
+} from './batch.js';
 import { ChangeHub } from './change-hub.js';
+import { type LeaseHolder, mayTakeLease } from './row-leases.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -38,7 +46,7 @@ export class InMemoryStore implements MemoryStore {
   private readonly threads = new Map<string, ThreadRecord>();
   private readonly evalReports: EvalReportRecord[] = [];
   private readonly nextSeqOf = new Map<string, number>();
-  private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly leases = new Map<string, LeaseHolder>();
   private readonly hub = new ChangeHub();
   private closed = false;
 
@@ -204,6 +212,7 @@ export class InMemoryStore implements MemoryStore {
     );
     if (i >= 0) this.evalReports.splice(i, 1);
     this.evalReports.push(structuredClone(report));
+    this.hub.emit(evalReportChange(report));
   }
 
   async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {
@@ -240,8 +249,7 @@ export class InMemoryStore implements MemoryStore {
   async acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
     this.assertOpen();
     const now = Date.now();
-    const held = this.leases.get(runId);
-    if (held && held.owner !== owner && held.expiresAt > now) return undefined;
+    if (!mayTakeLease(this.leases.get(runId), owner, now)) return undefined;
     const expiresAt = now + ttlMs;
     this.leases.set(runId, { owner, expiresAt });
     return {

@@ -1,4 +1,5 @@
 export { ChangeHub } from './change-hub.js';
+export { DelegatingStore } from './delegating-store.js';
 export { liveRunEvents } from './dexie-live.js';
 export {
   type AfkDexie,

@@ -67,7 +67,7 @@ export type LeaseRow = z.infer<typeof LeaseRowSchema>;
 export const StoreChangeSchema = z.object({
   runId: z.string().min(1),
   lastSeq: z.number().int().min(-1),
-  kind: z.enum(['events', 'approval', 'ticket', 'run']),
+  kind: z.enum(['events', 'approval', 'ticket', 'run', 'eval']),
 });
 
 /** Formats a row key for messages: `events[["run_1",3]]`. */

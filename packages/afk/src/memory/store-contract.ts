@@ -386,6 +386,28 @@ export function describeStoreContract(
       expect((await store.listEvalReports(1)).map((r) => r.startedAt)).toEqual([T0 + 3]);
     });
 
+    it('notifies watchers of a stored eval report (kind eval, the suite id as runId)', async () => {
+      const { store } = await make();
+      const suite: StoreChange[] = [];
+      const all: StoreChange[] = [];
+      store.watch('suite-a', (c) => suite.push(c));
+      store.watch('all', (c) => all.push(c));
+      await store.putEvalReport({ suiteId: 'suite-a', startedAt: T0, report: { n: 1 } });
+      await store.putEvalReport({ suiteId: 'suite-b', startedAt: T0, report: { n: 2 } });
+      // Replacing a report (same suite and start) is a change too.
+      await store.putEvalReport({ suiteId: 'suite-a', startedAt: T0, report: { n: 3 } });
+      const change = (suiteId: string): StoreChange => ({ runId: suiteId, lastSeq: -1, kind: 'eval' });
+      expect(suite).toEqual([change('suite-a'), change('suite-a')]);
+      expect(all).toEqual([change('suite-a'), change('suite-b'), change('suite-a')]);
+      // The listener runs after the report is readable.
+      const seen: number[] = [];
+      store.watch('suite-c', () => {
+        void store.listEvalReports().then((rs) => seen.push(rs.length));
+      });
+      await store.putEvalReport({ suiteId: 'suite-c', startedAt: T0, report: { n: 4 } });
+      await expect.poll(() => seen).toEqual([3]);
+    });
+
     it('compacts a run: old events and snapshots go, the newest event stays, the log continues', async () => {
       const { store } = await make();
       await store.write({ events: evs('r1', 0, 4), snapshot: snapshot('r1', 1) });

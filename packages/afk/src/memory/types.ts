@@ -131,11 +131,15 @@ export interface RunFilter {
   limit?: number;
 }
 
-/** What `watch` reports: which run changed and up to which seq. */
+/**
+ * What `watch` reports: which run changed and up to which seq (`-1` for approvals, tickets and
+ * eval reports). For `kind: 'eval'` (a `putEvalReport`) `runId` is the report's suite id, so
+ * `watch(suiteId)` or `watch('all')` hears it.
+ */
 export interface StoreChange {
   runId: string;
   lastSeq: number;
-  kind: 'events' | 'approval' | 'ticket' | 'run';
+  kind: 'events' | 'approval' | 'ticket' | 'run' | 'eval';
 }
 
 /** A time-bounded claim on a run: one owner executes it at a time. */

@@ -1,19 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../core/test-support/fixtures.js';
 import { type PgServer, startPostgresServer } from '../memory/postgres/test-support/pg-server.js';
 import { bullmqQueue } from './bullmq-queue.js';
 import { TaskQueue } from './index.js';
 import { type RedisHandle, startRedis } from './test-support/redis-server.js';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-const fixture = join(here, 'test-support', 'bullmq-worker-process.ts');
+import { bundleWorker, killed, type WorkerBundle } from './test-support/worker-bundle.js';
+import type { WorkerProgress } from './test-support/worker-process.js';
 
 /** The runs' store shared by the worker processes: a PostgreSQL server this test starts. */
 let sharedStore: { STORE: 'postgres'; PG_URL: string } | undefined;
@@ -21,38 +18,25 @@ let pg: PgServer | undefined;
 
 let redis: RedisHandle;
 let evidence: string;
-let workerScript: string;
-const children = new Set<ChildProcess>();
+let bundle: WorkerBundle | undefined;
 
 beforeAll(async () => {
-  // One bundled file (dependencies left to node_modules): a restarted worker boots in plain Node
-  // in a fraction of the time a TypeScript loader needs, so kills land mid-work, not mid-boot.
-  const outDir = mkdtempSync(join(here, '..', '..', '..', '..', 'node_modules', '.afk-b62-'));
-  workerScript = join(outDir, 'worker.mjs');
-  await build({
-    entryPoints: [fixture],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: workerScript,
-    logLevel: 'error',
-  });
+  bundle = await bundleWorker('bullmq-worker-process.ts', 'b62');
   redis = await startRedis();
   pg = await startPostgresServer();
   sharedStore = { STORE: 'postgres', PG_URL: pg.connectionString() };
   evidence = mkdtempSync(join(tmpdir(), 'afk-b62-'));
   for (const d of ['effects', 'dup-effects', 'done', 'double-done']) mkdirSync(join(evidence, d));
-});
+  // Bundling and starting two servers takes seconds, more on a loaded machine (each step bounded).
+}, 60_000);
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  bundle?.dispose();
   await redis?.stop();
   await pg?.stop();
   if (evidence) rmSync(evidence, { recursive: true, force: true });
-  if (workerScript) rmSync(join(workerScript, '..'), { recursive: true, force: true });
-});
+}, 30_000);
 
-type Progress = { type: 'started' | 'effect'; key: string; child: ChildProcess };
+type Progress = WorkerProgress & { child: ChildProcess };
 const progress = new Set<(p: Progress) => void>();
 /** The next progress message of any worker of `kind`. */
 function nextProgress(kind: Progress['type']): Promise<Progress> {
@@ -67,34 +51,17 @@ function nextProgress(kind: Progress['type']): Promise<Progress> {
 }
 
 function startWorker(queueName: string): ChildProcess {
-  // Plain `node` on the bundle (no wrapper process): SIGKILL hits the worker itself. With the
-  // shared store the source runs under tsx's loader instead (still one process), because the
-  // fixture loads afk/memory/postgres by a path relative to its source.
-  const args = [workerScript];
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
+  return bundle!.start(
+    {
       REDIS_PORT: String(redis.port),
       QUEUE_NAME: queueName,
       EVIDENCE_DIR: evidence,
       ...(sharedStore ?? { STORE: 'memory' }),
     },
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.on('message', (m: Omit<Progress, 'child'>) => {
-    for (const l of [...progress]) l({ ...m, child });
-  });
-  return child;
-}
-
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+    (m, child) => {
+      for (const l of [...progress]) l({ ...m, child });
+    },
+  );
 }
 
 const KILLS = 6;

@@ -1,44 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../memory/postgres/index.js';
 import { type PgServer, startPostgresServer } from '../memory/postgres/test-support/pg-server.js';
 import { bullmqQueue } from './bullmq-queue.js';
 import { TaskQueue } from './index.js';
 import { type RedisHandle, startRedis } from './test-support/redis-server.js';
+import { bundleWorker, type WorkerBundle } from './test-support/worker-bundle.js';
+import type { WorkerProgress } from './test-support/worker-process.js';
 
 /**
  * PostgreSQL restarted during work: three BullMQ worker processes share one PostgresStore on a
  * real server, which is stopped twice while a charge is in flight (`pg_ctl stop -m fast`, then
  * `-m immediate`, i.e. a crash) and started again on the same port and data directory.
  */
-const here = fileURLToPath(new URL('.', import.meta.url));
-const fixture = join(here, 'test-support', 'pg-restart-worker.ts');
-
 let pg: PgServer | undefined;
 let redis: RedisHandle | undefined;
 let evidence: string | undefined;
-let bundleDir: string | undefined;
-let workerScript: string;
-const children = new Set<ChildProcess>();
+let bundle: WorkerBundle | undefined;
 
 beforeAll(async () => {
-  bundleDir = mkdtempSync(join(here, '..', '..', '..', '..', 'node_modules', '.afk-pgr-'));
-  workerScript = join(bundleDir, 'worker.mjs');
-  await build({
-    entryPoints: [fixture],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: workerScript,
-    logLevel: 'error',
-  });
+  bundle = await bundleWorker('pg-restart-worker.ts', 'pgr');
   redis = await startRedis();
   pg = await startPostgresServer();
   evidence = mkdtempSync(join(tmpdir(), 'afk-pgr-'));
@@ -46,48 +31,52 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  bundle?.dispose();
   await redis?.stop();
   await pg?.stop();
   if (evidence) rmSync(evidence, { recursive: true, force: true });
-  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 }, 30_000);
 
-const effects = new Set<(key: string) => void>();
-/** The next charge any worker makes (its result is not durable yet). */
-function nextEffect(): Promise<string> {
-  return new Promise((resolve) => {
-    const l = (key: string) => {
-      effects.delete(l);
-      resolve(key);
+const listeners = new Set<(p: WorkerProgress) => void>();
+/** The next progress message of `kind` from any worker, or a rejection after `ms` (bounded). */
+function next(kind: WorkerProgress['type'], ms = STALL_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listeners.delete(l);
+      reject(new Error(`no worker reported '${kind}' within ${ms} ms`));
+    }, ms);
+    const l = (p: WorkerProgress) => {
+      if (p.type !== kind) return;
+      clearTimeout(timer);
+      listeners.delete(l);
+      resolve(p.key);
     };
-    effects.add(l);
+    listeners.add(l);
   });
 }
 
 function startWorker(name: string): ChildProcess {
-  const child = spawn(process.execPath, [workerScript], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
+  return bundle!.start(
+    {
       REDIS_PORT: String(redis!.port),
       QUEUE_NAME: name,
       EVIDENCE_DIR: evidence!,
       PG_URL: pg!.connectionString(),
     },
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.on('message', (m: { type: string; key: string }) => {
-    if (m.type === 'effect') for (const l of [...effects]) l(m.key);
-  });
-  return child;
+    (m) => {
+      for (const l of [...listeners]) l(m);
+    },
+  );
 }
 
 const TASKS = 16;
-/** How long each outage lasts: longer than a run's write retries and its final write (~150 ms). */
-const OUTAGE_MS = 1200;
-const DEADLINE_MS = 45_000;
+/**
+ * The bound on a stall: the test fails when no task completes (or, in an outage, no attempt
+ * fails) for this long. A bound on progress, not on the whole run, so a loaded machine is slower
+ * but not failed: each outage lasts until it has failed an attempt in flight (longer than the
+ * run's write retries by construction), then the server comes back.
+ */
+const STALL_MS = 30_000;
 
 describe('BullMQ workers when PostgreSQL restarts during work', () => {
   it('in-flight tasks fail cleanly and are retried, workers reconnect, every task completes once, no charge repeated', async () => {
@@ -115,33 +104,42 @@ describe('BullMQ workers when PostgreSQL restarts during work', () => {
     }
     const workers = [startWorker(name), startWorker(name), startWorker(name)];
 
-    const outages: Array<{ mode: 'fast' | 'immediate'; at: string }> = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`only ${completions.size}/${TASKS} tasks completed in time`)),
-        DEADLINE_MS,
+    const outages: Array<{ mode: 'fast' | 'immediate'; at: string; ms: number }> = [];
+    let stalled: (e: Error) => void = () => undefined;
+    const stall = new Promise<never>((_, reject) => (stalled = reject));
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const progress = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(
+        () => stalled(new Error(`no task completed for ${STALL_MS} ms (${completions.size}/${TASKS} done)`)),
+        STALL_MS,
       );
-    });
+    };
+    progress();
+    events.on('completed', progress);
     const faults = (async () => {
       for (const mode of ['fast', 'immediate'] as const) {
-        // The server goes away right after a charge, before its result is written.
-        const at = await nextEffect();
+        // The server goes away right after a charge, before its result is written, and stays
+        // away until that failed an attempt in flight (the queue retries it).
+        const at = await next('effect');
+        const retried = next('retrying');
+        const t0 = Date.now();
         await pg!.down(mode);
-        outages.push({ mode, at });
-        await new Promise((r) => setTimeout(r, OUTAGE_MS));
+        await retried;
+        outages.push({ mode, at, ms: Date.now() - t0 });
         await pg!.up();
+        progress();
       }
     })();
     try {
-      await Promise.race([Promise.all([faults, done]), timeout]);
+      await Promise.race([Promise.all([faults, done]), stall]);
     } catch (e) {
       const left = (await queue.list()).filter((t) => t.status !== 'completed');
       throw new Error(
         `${(e as Error).message}; unfinished: ${JSON.stringify(left.map((t) => [t.status, t.retryCount, t.error?.message]))}`,
       );
     } finally {
-      clearTimeout(timer);
+      clearTimeout(watchdog);
     }
     const alive = workers.filter((w) => w.exitCode === null && w.signalCode === null).length;
     for (const w of workers) w.kill('SIGKILL');
@@ -160,10 +158,11 @@ describe('BullMQ workers when PostgreSQL restarts during work', () => {
     // The outages failed attempts in flight; the queue retried them.
     const retried = items.filter((t) => t.retryCount > 0);
     expect(retried.length).toBeGreaterThan(0);
-    // Every task charged, none twice (counted outside PostgreSQL).
-    expect(readdirSync(join(evidence!, 'effects')).sort()).toEqual(
-      Array.from({ length: TASKS }, (_, i) => String(i)).sort(),
-    );
+    // No task charged twice, and none charged that was not asked for (counted outside
+    // PostgreSQL). A task may be uncharged: see the skipped charges below.
+    const charged = new Set(readdirSync(join(evidence!, 'effects')));
+    const taskKeys = Array.from({ length: TASKS }, (_, i) => String(i));
+    expect([...charged].every((k) => taskKeys.includes(k))).toBe(true);
     const dups = readdirSync(join(evidence!, 'dup-effects'));
     if (dups.length > 0) {
       // Which runs charged twice, and how their attempts ended (for the failure message).
@@ -197,10 +196,15 @@ describe('BullMQ workers when PostgreSQL restarts during work', () => {
         const log = await store.readEvents(result.runId);
         const charges = log.filter((e) => e.type === 'tool_completed');
         expect(charges).toHaveLength(1);
-        if ((charges[0]!.data as { errorCode?: string }).errorCode === 'side_effect_unknown') skipped++;
+        const unknown = (charges[0]!.data as { errorCode?: string }).errorCode === 'side_effect_unknown';
+        if (unknown) skipped++;
+        // A task never charged is one whose journaled charge was cut off before it ran (the
+        // journal's commit outlived the connection that made it): its run says so, not "charged".
+        const key = /pay task (\d+)/.exec((t.payload as { userMessage: string }).userMessage)?.[1];
+        if (!charged.has(key!)) expect(unknown, `task ${key} was never charged`).toBe(true);
       }
       console.info(
-        `[pg-restart] ${TASKS} tasks, outages ${outages.map((o) => `${o.mode} after charge ${o.at}`).join(', ')}; ` +
+        `[pg-restart] ${TASKS} tasks, outages ${outages.map((o) => `${o.mode} after charge ${o.at} (${o.ms} ms)`).join(', ')}; ` +
           `${retried.length} tasks retried, ${skipped} lost charge results skipped on resume, 0 repeated`,
       );
       // Whether an outage lands between a charge and its result's write depends on timing (on a
@@ -210,5 +214,5 @@ describe('BullMQ workers when PostgreSQL restarts during work', () => {
     } finally {
       await store.close();
     }
-  }, 60_000);
+  }, 240_000);
 });

@@ -109,6 +109,51 @@ describe('a retry after the store failed mid-run', () => {
     expect(answers.map((e) => (e.data as { errorCode?: string }).errorCode)).toEqual(['side_effect_unknown']);
   });
 
+  it('a retry after an earlier attempt whose run completed in the store returns that run: no charge repeated', async () => {
+    // The state a PostgreSQL outage can leave: an attempt's run completed in the store, but the
+    // task is still being retried (that attempt was reported failed). A new run would charge again.
+    const inner = new InMemoryStore();
+    let refuse = 1;
+    const store = new Proxy(inner, {
+      get(target, key, receiver) {
+        if (key === 'getRun' && refuse > 0) {
+          refuse--;
+          return async () => {
+            throw new AfkStorageError('storage_error', 'connection refused');
+          };
+        }
+        const v = Reflect.get(target, key, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as MemoryStore;
+    let charges = 0;
+    const agent = payAgent(() => charges++);
+    const queue = new TaskQueue({ backend: 'memory' });
+    const task = await queue.enqueue({
+      agentName: 'pay',
+      payload: { userMessage: 'pay' },
+      backoff: fastRetry,
+    });
+    const first = `taskrun_${task.id}_d0_r0`;
+    expect(
+      (
+        await new Runner({ store: inner }).run(agent, {
+          runId: first,
+          threadId: `thread_${first}`,
+          userMessage: 'pay',
+        })
+      ).state,
+    ).toBe('completed');
+    expect(charges).toBe(1);
+    const worker = new TaskWorker({ queue, agents: { pay: agent }, runner: new Runner({ store }) });
+    const done = await drain(queue, worker, task.id);
+    expect(done.status).toBe('completed');
+    expect(done.retryCount).toBe(1);
+    expect(charges).toBe(1);
+    expect((done.result as { runId: string }).runId).toBe(first);
+    expect(await inner.getRun(`taskrun_${task.id}_d0_r1`)).toBeUndefined();
+  });
+
   it('a retry after a run that ended failed starts its own run', async () => {
     const store = new InMemoryStore();
     let calls = 0;

@@ -33,8 +33,11 @@ function stopKind(signal: AbortSignal): TaskStopReason['kind'] {
  * takeover, new for each retry). A retry whose newest earlier run is still `running` in the
  * store resumes that run instead: its attempt failed without its end reaching the store (the
  * store was unreachable, e.g. PostgreSQL restarting), so the journal, not a fresh run, decides
- * what is left to do and no journaled side effect runs twice. A retry after a run that ended
- * (failed, cancelled, ...) starts its own run.
+ * what is left to do and no journaled side effect runs twice. So does a retry whose earlier run
+ * ended well (`completed`, `degraded`, `interrupted` for a human) although its attempt failed —
+ * its end was committed but the acknowledgement was lost with the connection: resuming a
+ * finished run returns its stored result, and nothing runs again. A retry after a run that
+ * ended `failed` or `cancelled` starts its own run.
  */
 async function attemptRun(
   store: MemoryStore,
@@ -47,7 +50,7 @@ async function attemptRun(
     const runId = attemptRunId({ ...task, retryCount: r });
     const earlier = await store.getRun(runId);
     if (!earlier) continue;
-    if (earlier.status === 'running') return { runId, existing: earlier };
+    if (earlier.status !== 'failed' && earlier.status !== 'cancelled') return { runId, existing: earlier };
     break;
   }
   return { runId: own, existing: undefined };

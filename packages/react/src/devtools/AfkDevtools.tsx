@@ -5,6 +5,7 @@ import { createPortal } from 'react-dom';
 import { useAfkOptional } from '../context.js';
 import { isProductionBuild } from './env.js';
 import { readOpen, writeOpen } from './open-state.js';
+import type { DevtoolsAgents } from './panel-agents.js';
 import { TOGGLE_CSS } from './toggle-css.js';
 
 /** Which corner the toggle button sits in; the drawer opens along that edge (top or bottom). */
@@ -19,8 +20,14 @@ export interface AfkDevtoolsProps {
   enabled?: boolean;
   /** The store to show. Default: the enclosing `AfkProvider`'s store. */
   store?: MemoryStore;
-  /** The runner (for resuming runs after a decision). Default: the enclosing `AfkProvider`'s. */
+  /** The runner (for deciding approvals and resuming runs). Default: the enclosing `AfkProvider`'s. */
   runner?: Runner;
+  /**
+   * The agents the panel may continue a run with after its last approval is decided there (by
+   * the run's `agentName`: a map or a function). Default none: a decision is only recorded, and
+   * the app resumes the run itself.
+   */
+  agents?: DevtoolsAgents;
 }
 
 /** The panel body: fetched with a dynamic import() the first time the panel opens. */
@@ -35,7 +42,7 @@ const DevtoolsPanel = lazy(() => import('./DevtoolsPanel.js'));
  * @example
  * <AfkProvider store={store} runner={runner}>
  *   <App />
- *   <AfkDevtools />
+ *   <AfkDevtools agents={{ mailer }} />
  * </AfkProvider>
  */
 export function AfkDevtools(props: AfkDevtoolsProps) {
@@ -48,6 +55,7 @@ function DevtoolsShell({
   position = 'bottom-right',
   store,
   runner,
+  agents,
 }: AfkDevtoolsProps) {
   const ctx = useAfkOptional();
   const shadow = useShadowRoot();
@@ -105,6 +113,7 @@ function DevtoolsShell({
             edge={edge}
             store={resolvedStore}
             runner={resolvedRunner}
+            agents={agents}
             onClose={() => setOpen(false)}
           />
         </Suspense>
@@ -127,3 +136,5 @@ function useShadowRoot(): ShadowRoot | undefined {
   }, []);
   return root;
 }
+
+export type { DevtoolsAgents } from './panel-agents.js';

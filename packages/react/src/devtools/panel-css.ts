@@ -1,7 +1,8 @@
 /** The drawer's own layout, on top of the component styles (`styles.css`), compact density. */
 export const PANEL_CSS = `
-.afk-dt-drawer{container-type:size;position:fixed;z-index:2147483000;left:0;right:0;display:flex;flex-direction:column;background:var(--afk-bg);color:var(--afk-fg);font:13px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;box-shadow:0 -4px 16px rgb(0 0 0 / .18);color-scheme:light dark}
+.afk-dt-drawer{container-type:size;position:fixed;z-index:2147483000;left:0;right:0;display:flex;flex-direction:column;background:var(--afk-bg);color:var(--afk-fg);font:13px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;box-shadow:0 -4px 16px rgb(0 0 0 / .18)}
 .afk-dt-drawer[hidden]{display:none}
+.afk-dt-drawer:focus{outline:none}
 .afk-dt-drawer.is-bottom{bottom:0;border-top:1px solid var(--afk-line)}
 .afk-dt-drawer.is-top{top:0;border-bottom:1px solid var(--afk-line)}
 .afk-dt-drawer *,.afk-dt-drawer *::before,.afk-dt-drawer *::after{box-sizing:border-box}

@@ -1,6 +1,6 @@
 // Builds the CLI, the runSync worker and the fixtures' library into `dir` (ESM, shared chunks),
 // the way the built package would ship them, for tests that spawn them as real processes/threads.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,15 +17,24 @@ export interface Bundle {
   lib: string;
 }
 
-export async function bundleAfk(dir: string): Promise<Bundle> {
+/**
+ * With `store: true` the durable Node store (`afk/memory/postgres`) is built too, where the CLI
+ * looks for it (`dist/memory/postgres/index.js` beside `dist/cli/`, shared chunks in `dist/cli/`
+ * so their `import.meta.url` is the CLI's), and PGlite and `pg` stay in node_modules: `dir` must
+ * then lie inside the repository (e.g. under its node_modules) so they resolve.
+ */
+export async function bundleAfk(dir: string, opts: { store?: boolean } = {}): Promise<Bundle> {
   mkdirSync(dir, { recursive: true });
+  const store = opts.store === true;
   await build({
     // The package's layout (dist/cli/afk, package.json two levels up) so `--version` reads it.
     entryPoints: {
       'dist/cli/afk': here('../afk.ts'),
       'dist/core/run-sync-worker': here('../../core/run-sync-worker.ts'),
       'afk-lib': here('./afk-lib.ts'),
+      ...(store ? { 'dist/memory/postgres/index': here('../../memory/postgres/index.ts') } : {}),
     },
+    ...(store ? { chunkNames: 'dist/cli/[name]-[hash]' } : {}),
     outdir: dir,
     bundle: true,
     splitting: true,
@@ -33,8 +42,10 @@ export async function bundleAfk(dir: string): Promise<Bundle> {
     platform: 'node',
     target: 'node20',
     outExtension: { '.js': '.mjs' },
-    // The CLI imports the durable store lazily; it is not part of these bundles.
-    external: ['afk/memory/postgres', '../memory/postgres/index.js', 'tsx', 'tsx/*'],
+    // The CLI imports the durable store lazily; it is not part of these bundles unless asked for.
+    external: store
+      ? ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'tsx', 'tsx/*']
+      : ['afk/memory/postgres', '../memory/postgres/index.js', 'tsx', 'tsx/*'],
     // `yaml` (read lazily by `afk eval` for YAML cases) ships CommonJS for Node, which cannot be
     // inlined into ESM output; its ESM build is the same parser. (The built package imports it
     // natively.)
@@ -50,6 +61,9 @@ export async function bundleAfk(dir: string): Promise<Bundle> {
     logLevel: 'silent',
   });
   copyFileSync(here('../../../package.json'), join(dir, 'package.json'));
+  // The path the CLI imports the store by (the package's `.js`), onto the `.mjs` built here.
+  if (store)
+    writeFileSync(join(dir, 'dist', 'memory', 'postgres', 'index.js'), "export * from './index.mjs';\n");
   return {
     cli: join(dir, 'dist', 'cli', 'afk.mjs'),
     worker: pathToFileURL(join(dir, 'dist', 'core', 'run-sync-worker.mjs')).href,

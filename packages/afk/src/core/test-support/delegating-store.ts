@@ -1,75 +1,12 @@
-import type { ApprovalRequest, BackgroundTicket } from '../../events/records.js';
-import type { RunEvent } from '../../events/run-event.js';
-import type {
-  ApprovalFilter,
-  EvalReportRecord,
-  MemoryStore,
-  ReadEventsOptions,
-  RunFilter,
-  RunLease,
-  RunRecord,
-  RunSnapshot,
-  StoreBatch,
-  StoreChange,
-  ThreadRecord,
-  TicketFilter,
-} from '../../memory/types.js';
+import { DelegatingStore as MemoryDelegatingStore } from '../../memory/delegating-store.js';
+import type { MemoryStore } from '../../memory/types.js';
 
-/** A MemoryStore that forwards every call to `inner`: test wrappers override only what they change. */
-export class DelegatingStore<S extends MemoryStore = MemoryStore> implements MemoryStore {
-  constructor(readonly inner: S) {}
-  get kind(): string {
+/**
+ * The shared `DelegatingStore` (afk/memory) for test wrappers, which override only what they
+ * change; its `kind` reads `wrapped:<inner kind>` so a failure names the wrapper.
+ */
+export class DelegatingStore<S extends MemoryStore = MemoryStore> extends MemoryDelegatingStore<S> {
+  override get kind(): string {
     return `wrapped:${this.inner.kind}`;
-  }
-  write(batch: StoreBatch): Promise<void> {
-    return this.inner.write(batch);
-  }
-  readEvents(runId: string, opts?: ReadEventsOptions): Promise<RunEvent[]> {
-    return this.inner.readEvents(runId, opts);
-  }
-  getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.inner.getRun(runId);
-  }
-  listRuns(filter?: RunFilter): Promise<RunRecord[]> {
-    return this.inner.listRuns(filter);
-  }
-  getSnapshot(runId: string, maxSeq?: number): Promise<RunSnapshot | undefined> {
-    return this.inner.getSnapshot(runId, maxSeq);
-  }
-  getApproval(id: string): Promise<ApprovalRequest | undefined> {
-    return this.inner.getApproval(id);
-  }
-  listApprovals(filter?: ApprovalFilter): Promise<ApprovalRequest[]> {
-    return this.inner.listApprovals(filter);
-  }
-  getTicket(ticketId: string): Promise<BackgroundTicket | undefined> {
-    return this.inner.getTicket(ticketId);
-  }
-  listTickets(filter?: TicketFilter): Promise<BackgroundTicket[]> {
-    return this.inner.listTickets(filter);
-  }
-  getThread(threadId: string): Promise<ThreadRecord | undefined> {
-    return this.inner.getThread(threadId);
-  }
-  putEvalReport(report: EvalReportRecord): Promise<void> {
-    return this.inner.putEvalReport(report);
-  }
-  listEvalReports(limit?: number): Promise<EvalReportRecord[]> {
-    return this.inner.listEvalReports(limit);
-  }
-  compactRun(
-    runId: string,
-    opts: { beforeSeq?: number; keepSnapshots?: number },
-  ): Promise<{ events: number; snapshots: number }> {
-    return this.inner.compactRun(runId, opts);
-  }
-  acquireLease(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
-    return this.inner.acquireLease(runId, owner, ttlMs);
-  }
-  watch(target: string | 'all', listener: (change: StoreChange) => void): () => void {
-    return this.inner.watch(target, listener);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

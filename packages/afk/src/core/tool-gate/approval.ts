@@ -6,6 +6,7 @@ import type { JSONValue } from '../../internal/json.js';
 import { hashValue, toJSONValue } from '../../internal/json.js';
 import { redact } from '../../internal/redact.js';
 import type { ToolCall } from '../../llms/types.js';
+import { forgetDecision, realDecision, redactDecision } from '../decision-secrets.js';
 import { ingestDecision } from '../decisions.js';
 import type { ApprovalHost } from '../run-types.js';
 import { SUBAGENT_PARAMETERS } from '../subagents.js';
@@ -20,7 +21,11 @@ export function requestApproval(
   exec: ApprovalHost,
   call: ToolCall,
   args: unknown,
-  opts: Pick<ApprovalRequest, 'kind' | 'allowedDecisions'> & { reason?: string; ruleId?: string },
+  opts: Pick<ApprovalRequest, 'kind' | 'allowedDecisions'> & {
+    reason?: string;
+    ruleId?: string;
+    responseKey?: string;
+  },
 ): ApprovalRequest {
   const json = toJSONValue(args);
   const req: ApprovalRequest = {
@@ -56,7 +61,15 @@ function argsSchemaOf(
   };
 }
 
-export type Verdict = { kind: 'run'; args: unknown } | { kind: 'reject'; reason?: string } | { kind: 'wait' };
+/**
+ * What the gate does with a call a human decided: run it (with the decided args), answer it
+ * rejected, wait, or answer `tool_args_withheld` (the decision's secret values are gone).
+ */
+export type Verdict =
+  | { kind: 'run'; args: unknown }
+  | { kind: 'reject'; reason?: string }
+  | { kind: 'wait' }
+  | { kind: 'withheld' };
 
 /** Decides one call that needs a human, by mode; external mode leaves it waiting (durably). */
 export async function approvalGate(
@@ -68,14 +81,17 @@ export async function approvalGate(
   ruleId: string | undefined,
   target: Record<string, JSONValue> | undefined,
 ): Promise<Verdict> {
+  const responseKey = kind === 'user_input' && target ? Object.keys(target)[0] : undefined;
+  const landing = responseKey === undefined ? {} : { responseKey };
   const existing = exec.state.approvals[call.id];
   if (existing && existing.status !== 'pending') {
-    return applyDecision(existing.decision, existing.status, args, target);
+    return applyStored(exec, existing.approvalId, existing.decision, existing.status, landing, args, target);
   }
   if (existing) {
     const row = await exec.rt.store.getApproval(existing.approvalId);
     // Decided elsewhere while the run was paused or executing: this owner logs it and goes on.
-    if (row && ingestDecision(exec, row)) return applyDecision(row.decision, row.status, args, target);
+    if (row && ingestDecision(exec, row))
+      return applyStored(exec, row.id, row.decision, row.status, row, args, target);
     if (row) exec.awaiting.push(row);
     return { kind: 'wait' };
   }
@@ -86,6 +102,7 @@ export async function approvalGate(
     allowedDecisions: kind === 'user_input' ? ['respond', 'reject'] : ['approve', 'reject', 'edit'],
     ...(reason === undefined ? {} : { reason }),
     ...(ruleId === undefined ? {} : { ruleId }),
+    ...landing,
   });
   const mode = exec.rt.config.interactionMode;
   if (mode === 'external' || (mode === 'interactive' && !exec.rt.interaction)) {
@@ -126,13 +143,33 @@ export async function approvalGate(
     decision = fallback;
   }
   const status = statusOf(decision);
+  // Logged and stored with its secret values redacted; applied here with the real ones.
+  const stored = redactDecision(decision, req, exec.rt.config.redactKeys);
   exec.emit(
     'approval_resolved',
-    { approvalId: req.id, toolCallId: call.id, decision, status, by },
+    { approvalId: req.id, toolCallId: call.id, decision: stored, status, by },
     exec.state.step,
   );
-  exec.queueApproval({ ...req, status, decision, decidedAt: Date.now() });
+  exec.queueApproval({ ...req, status, decision: stored, decidedAt: Date.now() });
   return applyDecision(decision, status, args, target);
+}
+
+/** A decision read back from the log or the row: applied with its real values, if still known. */
+function applyStored(
+  exec: ApprovalHost,
+  approvalId: string,
+  stored: ApprovalDecision | undefined,
+  status: string,
+  landing: Pick<ApprovalRequest, 'responseKey'>,
+  args: unknown,
+  target: Record<string, JSONValue> | undefined,
+): Verdict {
+  if (!stored) return applyDecision(stored, status, args, target);
+  const store = exec.rt.store;
+  const real = realDecision(store, approvalId, stored, landing, exec.rt.config.redactKeys);
+  forgetDecision(store, approvalId);
+  if (real === 'withheld' && status !== 'expired') return { kind: 'withheld' };
+  return applyDecision(real === 'withheld' ? undefined : real, status, args, target);
 }
 
 /**

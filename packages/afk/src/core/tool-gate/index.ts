@@ -129,6 +129,15 @@ export async function processToolCalls(exec: GateHost, calls: ToolCall[]): Promi
         decision.updatedArgs,
       );
       if (verdict.kind === 'wait') continue;
+      if (verdict.kind === 'withheld') {
+        skip(
+          exec,
+          call,
+          'tool_args_withheld',
+          `Not executed: the human's decision on this call to '${call.name}' held secret values (such as a password or key) that are never stored, and they were lost when the run was interrupted. If it should still happen, call '${call.name}' again.`,
+        );
+        continue;
+      }
       if (verdict.kind === 'reject') {
         skip(
           exec,

@@ -97,6 +97,11 @@ export class BridgeHub {
     res.on('close', () => this.clients.delete(res));
   }
 
+  /** True while the source posts (until it closes or goes idle). */
+  hasSource(id: string): boolean {
+    return this.sources.has(id);
+  }
+
   list(): BridgeSourceInfo[] {
     return [...this.sources.values()].map(({ seq: _seq, ...s }) => s);
   }

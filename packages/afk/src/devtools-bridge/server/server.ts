@@ -3,6 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { AfkConfigError, formatIssues, fromZodIssues } from '../../errors/index.js';
 import {
+  BRIDGE_DECISION_PATHS,
+  type BridgeDecisionMessage,
+  BridgeDecisionMessageSchema,
+} from '../decision-protocol.js';
+import {
   BRIDGE_PATHS,
   BRIDGE_PROTOCOL_VERSION,
   type BridgeErrorBody,
@@ -10,6 +15,7 @@ import {
   BridgeIngestMessageSchema,
   type BridgeSourceInfo,
 } from '../protocol.js';
+import { DecisionRouter } from './decision-router.js';
 import { crossOrigin, hostName, isLoopbackHost, requestToken, TOKEN_COOKIE, tokenMatches } from './guard.js';
 import { BridgeHub } from './hub.js';
 import { isAppDir, plain, StaticApp } from './static-app.js';
@@ -53,7 +59,16 @@ export interface DevtoolsServer {
   readonly url: string;
   readonly port: number;
   sources(): BridgeSourceInfo[];
-  stats(): { batches: number; duplicates: number; dropped: number; pages: number; evictedClients: number };
+  stats(): {
+    batches: number;
+    duplicates: number;
+    dropped: number;
+    pages: number;
+    evictedClients: number;
+    decisions: number;
+    refusedDecisions: number;
+    decisionListeners: number;
+  };
   close(): Promise<void>;
 }
 
@@ -98,6 +113,7 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
     );
   const app = o.appDir !== undefined && isAppDir(o.appDir) ? new StaticApp(o.appDir) : undefined;
   const hub = new BridgeHub(o, `afk devtools ${o.version}`);
+  const router = new DecisionRouter((id) => hub.hasSource(id));
   const info: BridgeInfo = {
     app: 'afk-devtools',
     version: o.version,
@@ -141,41 +157,45 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
       if (path === BRIDGE_PATHS.stream) {
         allow(req, ['GET']);
         const last = Number(req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? -1);
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        res.writeHead(200, SSE_HEADERS);
         hub.connect(res, Number.isSafeInteger(last) ? last : -1);
         return;
       }
       if (path === BRIDGE_PATHS.ingest) {
         allow(req, ['POST']);
-        const type = req.headers['content-type'] ?? '';
-        if (!/^application\/json\b/i.test(type))
-          throw new HttpError(415, 'unsupported_media_type', 'send application/json');
-        const body = await readBody(req, o.maxBodyBytes);
-        let data: unknown;
-        try {
-          data = JSON.parse(body);
-        } catch (e) {
-          throw new HttpError(400, 'invalid_json', `the body is not JSON: ${(e as Error).message}`);
-        }
-        const msg = BridgeIngestMessageSchema.safeParse(data);
-        if (!msg.success) {
-          const issues = fromZodIssues(msg.error.issues).slice(0, 20);
+        const msg = parseMessage(
+          BridgeIngestMessageSchema,
+          await readJson(req, o.maxBodyBytes),
+          'a bridge message',
+        );
+        const accepted = hub.ingest(msg);
+        if (!accepted.duplicate) router.track(msg);
+        return json(res, 200, accepted);
+      }
+      if (path === BRIDGE_DECISION_PATHS.decide) {
+        allow(req, ['POST']);
+        const msg = parseMessage(
+          BridgeDecisionMessageSchema,
+          await readJson(req, DECISION_BODY_BYTES),
+          'a decision message',
+        );
+        const r = router.decide(msg as BridgeDecisionMessage);
+        if (!r.ok) throw new HttpError(r.refusal.status, r.refusal.code, r.refusal.message);
+        return json(res, 202, r.value);
+      }
+      if (path === BRIDGE_DECISION_PATHS.decisions) {
+        allow(req, ['GET']);
+        const source = url.searchParams.get('source') ?? '';
+        if (source.length === 0 || source.length > 200)
           throw new HttpError(
             400,
-            'invalid_message',
-            `not a bridge message: ${issues
-              .slice(0, 3)
-              .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-              .join('; ')}`,
-            issues.map((i) => ({ path: i.path, message: i.message })),
+            'invalid_source',
+            'give ?source=<the bridge source id> (1-200 characters)',
           );
-        }
-        return json(res, 200, hub.ingest(msg.data));
+        const last = Number(req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? -1);
+        res.writeHead(200, SSE_HEADERS);
+        router.connect(res, source, Number.isSafeInteger(last) ? last : -1);
+        return;
       }
       throw new HttpError(404, 'not_found', `no bridge endpoint ${path}`);
     }
@@ -207,7 +227,10 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
       plain(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
     });
   });
-  const keepAlive = setInterval(() => hub.keepAlive(), o.keepAliveMs);
+  const keepAlive = setInterval(() => {
+    hub.keepAlive();
+    router.keepAlive();
+  }, o.keepAliveMs);
   keepAlive.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -222,14 +245,59 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
     url: `http://${shownHost}:${port}`,
     port,
     sources: () => hub.list(),
-    stats: () => ({ ...hub.counters, pages: hub.clientCount }),
+    stats: () => ({
+      ...hub.counters,
+      ...router.counters,
+      pages: hub.clientCount,
+      decisionListeners: router.listeners,
+    }),
     close: async () => {
       clearInterval(keepAlive);
       hub.close();
+      router.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A decision is small: a page never needs more (edited args included). */
+const DECISION_BODY_BYTES = 256 * 1024;
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/** Reads a JSON request body (415 unless `application/json`, 413 over `max`, 400 unless JSON). */
+async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type))
+    throw new HttpError(415, 'unsupported_media_type', 'send application/json');
+  const body = await readBody(req, max);
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    throw new HttpError(400, 'invalid_json', `the body is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Validates a parsed body (400 `invalid_message` with zod's issues, paths included). */
+function parseMessage<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {
+  const msg = schema.safeParse(data);
+  if (msg.success) return msg.data;
+  const issues = fromZodIssues(msg.error.issues).slice(0, 20);
+  throw new HttpError(
+    400,
+    'invalid_message',
+    `not ${what}: ${issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ')}`,
+    issues.map((i) => ({ path: i.path, message: i.message })),
+  );
 }
 
 function allow(req: IncomingMessage, methods: string[]): void {

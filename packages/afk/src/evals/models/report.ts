@@ -1,5 +1,10 @@
 import type { ErrorInfo, RunState, UsageAggregate } from '../../events/records.js';
+import type { JSONValue } from '../../internal/json.js';
+import type { Message } from '../../llms/types.js';
 import type { AssertionResult } from './assertion.js';
+
+/** A case's `context` larger than this (JSON characters) is left out of its `CaseReport`. */
+export const CASE_CONTEXT_MAX_CHARS = 4_096;
 
 /** Version of the `SuiteReport` JSON; a report of another version is refused as a baseline. */
 export const SUITE_REPORT_VERSION = 1;
@@ -53,10 +58,17 @@ export type BaselineChange = 'regressed' | 'improved' | 'unchanged' | 'new';
  * One case of a report. With one trial its fields are the trial's; with repeats `trials` holds
  * every trial, `durationMs` and `usage` are totals, and the other fields come from the first
  * trial that did not pass (else the last). A case passes when every trial passes.
+ *
+ * `input`, `expected` and `context` are the case's own (redacted with the runner's
+ * `redactKeys`; `context` only when its JSON is at most `CASE_CONTEXT_MAX_CHARS`). They are
+ * optional: reports written before they existed (same `version`) lack them and still load.
  */
 export interface CaseReport {
   id: string;
   tags: string[];
+  input?: string | Message[];
+  expected?: JSONValue;
+  context?: Record<string, JSONValue>;
   status: CaseStatus;
   passed: boolean;
   state?: RunState;

@@ -9,7 +9,8 @@ import type { StoreChange } from '../types.js';
 
 const MAX_PAYLOAD_BYTES = 7_000;
 const utf8 = new TextEncoder();
-const KINDS: ReadonlyArray<StoreChange['kind']> = ['events', 'approval', 'ticket', 'run'];
+// Wire indexes: append only (an older reader drops a payload with an index it does not know).
+const KINDS: ReadonlyArray<StoreChange['kind']> = ['events', 'approval', 'ticket', 'run', 'eval'];
 
 type Wire = [string, number, number];
 

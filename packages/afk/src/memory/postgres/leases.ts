@@ -1,4 +1,4 @@
-import type { RunLease } from '../types.js';
+import { RowLeases } from '../row-leases.js';
 import type { SqlDriver } from './driver.js';
 import { toSqlStorageError } from './sql-errors.js';
 
@@ -10,20 +10,17 @@ import { toSqlStorageError } from './sql-errors.js';
  * clocks (NTP); a skew of d ms lets a lease be taken over d ms early or late. Release deletes
  * the row only while it is still this owner's.
  */
-export class SqlLeases {
-  /** Leases this store holds (runId → owner), released when the store closes. */
-  private readonly held = new Map<string, string>();
-
+export class SqlLeases extends RowLeases {
   constructor(
     private readonly driver: () => Promise<SqlDriver>,
     private readonly s: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  async acquire(runId: string, owner: string, ttlMs: number): Promise<RunLease | undefined> {
+  /** `mayTakeLease` as one statement: the upsert's `WHERE` is the same rule. */
+  protected async take(runId: string, owner: string, now: number, expiresAt: number): Promise<boolean> {
     const db = await this.driver();
-    const now = Date.now();
-    const expiresAt = now + ttlMs;
-    let won: boolean;
     try {
       const r = await db.query(
         `INSERT INTO ${this.s}.afk_leases (run_id, owner, expires_at) VALUES ($1, $2, $3)
@@ -32,33 +29,13 @@ export class SqlLeases {
          RETURNING owner`,
         [runId, owner, expiresAt, now],
       );
-      won = r.rowCount > 0;
+      return r.rowCount > 0;
     } catch (e) {
       throw toSqlStorageError(e, `lease run ${runId}`);
     }
-    if (!won) return undefined;
-    this.held.set(runId, owner);
-    return {
-      runId,
-      owner,
-      expiresAt,
-      release: async () => {
-        // Already released by this store's close (or by another lease object of this owner).
-        if (this.held.get(runId) !== owner) return;
-        this.held.delete(runId);
-        await this.deleteRow(runId, owner);
-      },
-    };
   }
 
-  /** Releases every lease this store holds; rows left by a crash expire and are taken over. */
-  async releaseAll(): Promise<void> {
-    const all = [...this.held];
-    this.held.clear();
-    await Promise.all(all.map(([runId, owner]) => this.deleteRow(runId, owner).catch(() => undefined)));
-  }
-
-  private async deleteRow(runId: string, owner: string): Promise<void> {
+  protected async deleteRow(runId: string, owner: string): Promise<void> {
     const db = await this.driver();
     try {
       await db.query(`DELETE FROM ${this.s}.afk_leases WHERE run_id = $1 AND owner = $2`, [runId, owner]);

@@ -102,6 +102,18 @@ describe('PostgresStore on a PostgreSQL server', () => {
     expect(seenByB.slice(before)).toEqual([{ runId: 'r2', lastSeq: 0, kind: 'events' }]);
   });
 
+  it("watch hears another store's eval reports (kind eval), readable when heard", async () => {
+    const [a, b] = await pair();
+    const heard = new Promise<[StoreChange, unknown[]]>((resolve) => {
+      b.watch('all', (c) => {
+        if (c.kind === 'eval') void b.listEvalReports().then((rs) => resolve([c, rs.map((r) => r.report)]));
+      });
+    });
+    await b.listening();
+    await a.putEvalReport({ suiteId: 'suite-x', startedAt: T0, report: { n: 1 } });
+    expect(await heard).toEqual([{ runId: 'suite-x', lastSeq: -1, kind: 'eval' }, [{ n: 1 }]]);
+  });
+
   it('listens again after its LISTEN connection is lost, reporting the loss through onError', async () => {
     const schema = uniqueSchema('lost');
     const errors: AfkError[] = [];

@@ -7,7 +7,7 @@ import {
 } from '../../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../../events/records.js';
 import type { RunEvent } from '../../events/run-event.js';
-import { batchChanges, planBatch } from '../batch.js';
+import { batchChanges, evalReportChange, planBatch } from '../batch.js';
 import { ChangeHub } from '../change-hub.js';
 import { EvalReportRecordSchema } from '../rows.js';
 import type {
@@ -209,12 +209,16 @@ export class PostgresStore implements MemoryStore {
         issues: fromZodIssues(r.error.issues),
       });
     }
+    const change = evalReportChange(report);
     const db = await this.ready();
     try {
-      await db.transaction((tx) => putEvalReport(tx, this.s, report));
+      await db.transaction((tx) =>
+        putEvalReport(tx, this.s, report, this.channel, encodeChanges(this.origin, [change])),
+      );
     } catch (e) {
       throw this.fail(e, 'put eval report');
     }
+    this.hub.emit(change);
   }
 
   listEvalReports(limit = 50): Promise<EvalReportRecord[]> {

@@ -156,8 +156,17 @@ export async function writeBatch(
   for (const payload of notifications) await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
 }
 
-/** The full report in `afk_eval_results` and a small summary row in `afk_eval_runs`. */
-export async function putEvalReport(tx: SqlQueryable, s: string, report: EvalReportRecord): Promise<void> {
+/**
+ * The full report in `afk_eval_results` and a small summary row in `afk_eval_runs`, then the
+ * `eval` change notification (delivered on commit).
+ */
+export async function putEvalReport(
+  tx: SqlQueryable,
+  s: string,
+  report: EvalReportRecord,
+  channel: string,
+  notifications: readonly string[],
+): Promise<void> {
   const rep = report.report;
   const summary: JSONValue =
     typeof rep === 'object' && rep !== null && !Array.isArray(rep) && rep.summary !== undefined
@@ -173,6 +182,7 @@ export async function putEvalReport(tx: SqlQueryable, s: string, report: EvalRep
      ON CONFLICT (suite_id, started_at) DO UPDATE SET data = EXCLUDED.data`,
     [report.suiteId, report.startedAt, json(report)],
   );
+  for (const payload of notifications) await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
 }
 
 /**

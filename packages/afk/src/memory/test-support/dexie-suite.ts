@@ -375,6 +375,18 @@ export function describeDexieStoreBehaviour(label: string, deps: DexieSuiteDeps)
         expect((await b.readEvents('r1')).map((e) => e.seq)).toEqual([0, 1]);
       });
 
+      it('delivers an eval report stored by another instance (another tab), readable on arrival', async () => {
+        const a = store();
+        const b = store({ name: a.name });
+        const got = first<StoreChange, Promise<unknown[]>>(
+          (cb) => b.watch('all', cb),
+          (c) =>
+            c.kind === 'eval' ? b.listEvalReports().then((rs) => [c, rs.map((r) => r.report)]) : undefined,
+        );
+        await a.putEvalReport({ suiteId: 'suite-x', startedAt: T0, report: { n: 1 } });
+        expect(await await got).toEqual([{ runId: 'suite-x', lastSeq: -1, kind: 'eval' }, [{ n: 1 }]]);
+      });
+
       it('ignores malformed and hostile channel messages', async () => {
         const s = store();
         const seen: StoreChange[] = [];

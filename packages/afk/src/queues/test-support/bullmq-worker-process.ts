@@ -3,16 +3,14 @@
  * SIGKILL at random points. It drains the queue with a `pay` agent whose side-effecting tool
  * writes evidence files, so the parent can count what happened across crashes:
  * - `effects/<runId>__<callId>`: created with `wx` by the first execution of a charge;
- *   a second execution of the same charge leaves `dup-effects/<runId>__<callId>__<pid>`.
+ *   a second execution of the same charge leaves `dup-effects/<runId>__<callId>__<pid>_<time>`.
  * - `done/<taskId>`: created with `wx` by the worker whose completion BullMQ accepted;
- *   a second completion of a task leaves `double-done/<taskId>__<pid>`.
+ *   a second completion of a task leaves `double-done/<taskId>__<pid>_<time>`.
  *
  * It reports `started` (a task claimed) and `effect` (a charge made) to the parent over IPC.
  *
  * Env: REDIS_PORT, QUEUE_NAME, EVIDENCE_DIR, STORE (`memory` | `postgres`), PG_URL.
  */
-import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { Agent } from '../../agents/index.js';
 import { Runner } from '../../core/index.js';
@@ -20,36 +18,15 @@ import { scripted } from '../../llms/index.js';
 import { InMemoryStore, type MemoryStore } from '../../memory/index.js';
 import { PostgresStore } from '../../memory/postgres/index.js';
 import { tool } from '../../tools/index.js';
-import { bullmqQueue } from '../bullmq-queue.js';
-import { TaskQueue, TaskWorker } from '../index.js';
+import { TaskWorker } from '../index.js';
+import { bullmqTaskQueue, env, evidenceDir, recordOnce, stopOnSigterm, tell } from './worker-process.js';
 
-const env = (k: string) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`missing env ${k}`);
-  return v;
-};
-const dir = env('EVIDENCE_DIR');
-
-/** Creates `path` exclusively; false when it already existed. */
-function createOnce(path: string): boolean {
-  try {
-    closeSync(openSync(path, 'wx'));
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-}
+const dir = evidenceDir();
 
 /** The runs' store: one PostgreSQL database shared by every worker process (or one per process). */
 async function makeStore(): Promise<MemoryStore> {
   if (process.env.STORE === 'postgres') return new PostgresStore({ connectionString: env('PG_URL') });
   return new InMemoryStore();
-}
-
-/** Tells the parent (over IPC) where this worker is, so it can kill it mid-task. */
-function tell(msg: { type: 'started' | 'effect'; key: string }): void {
-  if (process.connected) process.send?.(msg, undefined, undefined, () => undefined);
 }
 
 const charge = tool({
@@ -59,8 +36,7 @@ const charge = tool({
   effects: 'side_effect',
   run: async ({ amount }, ctx) => {
     const key = `${ctx.runId}__${ctx.toolCallId}`;
-    if (!createOnce(join(dir, 'effects', key)))
-      writeFileSync(join(dir, 'dup-effects', `${key}__${process.pid}_${Date.now()}`), '');
+    recordOnce(dir, 'effects', 'dup-effects', key);
     tell({ type: 'effect', key });
     // A window after the side effect in which a kill lands before its result is durable.
     await new Promise((r) => setTimeout(r, 15));
@@ -78,14 +54,7 @@ const model = scripted(
 const pay = new Agent({ name: 'pay', model, tools: [charge] });
 
 const store = await makeStore();
-const queue = new TaskQueue({
-  backend: bullmqQueue({
-    connection: { host: '127.0.0.1', port: Number(env('REDIS_PORT')) },
-    name: env('QUEUE_NAME'),
-    lockDurationMs: 1000,
-    stalledIntervalMs: 300,
-  }),
-});
+const queue = bullmqTaskQueue({ lockDurationMs: 1000, stalledIntervalMs: 300 });
 const worker = new TaskWorker({
   queue,
   agents: { pay },
@@ -93,11 +62,8 @@ const worker = new TaskWorker({
   runner: new Runner({ store, config: { leaseTtlMs: 1000 } }),
   onStarted: (task) => tell({ type: 'started', key: task.id }),
   onCompleted: (task) => {
-    if (!createOnce(join(dir, 'done', task.id)))
-      writeFileSync(join(dir, 'double-done', `${task.id}__${process.pid}`), '');
+    recordOnce(dir, 'done', 'double-done', task.id);
   },
 });
 worker.start();
-process.on('SIGTERM', () => {
-  void worker.stop({ handBack: true }).then(() => queue.close().then(() => process.exit(0)));
-});
+stopOnSigterm(worker, queue);

@@ -8,41 +8,21 @@
  *   task's message, so a charge repeated by a *new* run of the same task is caught too);
  *   a second charge leaves `dup-effects/<task>__<pid>_<time>`.
  *
- * It reports `effect` (a charge made, its result not yet durable) to the parent over IPC.
+ * It reports `effect` (a charge made, its result not yet durable) and `retrying` (an attempt
+ * failed, to be retried) to the parent over IPC.
  *
  * Env: REDIS_PORT, QUEUE_NAME, EVIDENCE_DIR, PG_URL.
  */
-import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { Agent } from '../../agents/index.js';
 import { Runner } from '../../core/index.js';
 import { scripted } from '../../llms/index.js';
 import { PostgresStore } from '../../memory/postgres/index.js';
 import { tool } from '../../tools/index.js';
-import { bullmqQueue } from '../bullmq-queue.js';
-import { TaskQueue, TaskWorker } from '../index.js';
+import { TaskWorker } from '../index.js';
+import { bullmqTaskQueue, env, evidenceDir, recordOnce, stopOnSigterm, tell } from './worker-process.js';
 
-const env = (k: string) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`missing env ${k}`);
-  return v;
-};
-const dir = env('EVIDENCE_DIR');
-
-function createOnce(path: string): boolean {
-  try {
-    closeSync(openSync(path, 'wx'));
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-}
-
-function tell(msg: { type: 'effect'; key: string }): void {
-  if (process.connected) process.send?.(msg, undefined, undefined, () => undefined);
-}
+const dir = evidenceDir();
 
 const charge = tool({
   name: 'charge',
@@ -51,8 +31,7 @@ const charge = tool({
   effects: 'side_effect',
   run: async ({ task }) => {
     const key = String(task);
-    if (!createOnce(join(dir, 'effects', key)))
-      writeFileSync(join(dir, 'dup-effects', `${key}__${process.pid}_${Date.now()}`), '');
+    recordOnce(dir, 'effects', 'dup-effects', key);
     tell({ type: 'effect', key });
     // The window in which the server goes away before the charge's result is durable.
     await new Promise((r) => setTimeout(r, 30));
@@ -74,14 +53,7 @@ const pay = new Agent({ name: 'pay', model, tools: [charge] });
 // A small pool: the outage breaks every pooled connection; pg.Pool drops broken clients and
 // opens new ones on the next query once the server is back.
 const store = new PostgresStore({ connectionString: env('PG_URL'), max: 4, onError: () => undefined });
-const queue = new TaskQueue({
-  backend: bullmqQueue({
-    connection: { host: '127.0.0.1', port: Number(env('REDIS_PORT')) },
-    name: env('QUEUE_NAME'),
-    lockDurationMs: 2000,
-    stalledIntervalMs: 500,
-  }),
-});
+const queue = bullmqTaskQueue({ lockDurationMs: 2000, stalledIntervalMs: 500 });
 const worker = new TaskWorker({
   queue,
   agents: { pay },
@@ -89,12 +61,8 @@ const worker = new TaskWorker({
   // headless (the default): nobody can be asked about a charge whose result was lost, so the
   // resumed run skips it (`side_effect_unknown`) instead of charging again.
   runner: new Runner({ store, config: { leaseTtlMs: 1000 } }),
+  // The parent ends an outage once it has failed work in flight.
+  onRetrying: (task) => tell({ type: 'retrying', key: task.id }),
 });
 worker.start();
-process.on('SIGTERM', () => {
-  void worker
-    .stop({ handBack: true })
-    .then(() => queue.close())
-    .then(() => store.close())
-    .finally(() => process.exit(0));
-});
+stopOnSigterm(worker, queue, () => store.close());
