@@ -39,11 +39,14 @@ export interface RunTimelineProps {
 export function RunTimeline({ timeline, selectedSpanId, onSelect, fill = false }: RunTimelineProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [search, setSearch] = useState('');
-  const live = timeline.endTs === undefined;
-  const end = timeline.endTs ?? Math.max(Date.now(), timeline.startTs);
+  const loading = timeline.loading;
+  const live = timeline.endTs === undefined && !loading;
+  // While a long run loads, the axis ends at its last write (not now): bars keep their places.
+  const end = timeline.endTs ?? Math.max(loading?.untilTs ?? Date.now(), timeline.startTs);
   const total = Math.max(1, end - timeline.startTs);
   const [zoom, setZoom] = useState<TimeWindow | undefined>();
-  const win = zoom ? clampWindow(zoom, total) : { fromMs: 0, toMs: total };
+  // One window object per zoom/total (the overview strip re-renders only when it changes).
+  const win = useMemo(() => (zoom ? clampWindow(zoom, total) : { fromMs: 0, toMs: total }), [zoom, total]);
   // Bars are placed per visible row at render time (zoom touches only what is on screen).
   const rows = useMemo(() => layoutTimeline(timeline, { collapsed, search }), [timeline, collapsed, search]);
   const parallel = useMemo(() => parallelSpanIds(timeline.root), [timeline]);
@@ -51,7 +54,10 @@ export function RunTimeline({ timeline, selectedSpanId, onSelect, fill = false }
   const scroller = useRef<HTMLDivElement>(null);
   const bars = useRef<HTMLDivElement>(null);
   const { start, end: last } = useVisibleRange(scroller, rows.length, ROW_HEIGHT);
-  const selectedIndex = rows.findIndex((r) => r.span.id === selectedSpanId);
+  const selectedIndex = useMemo(
+    () => rows.findIndex((r) => r.span.id === selectedSpanId),
+    [rows, selectedSpanId],
+  );
 
   // Keep the selected row on screen when the selection comes from elsewhere (chart, `[` `]`, URL).
   useEffect(() => {
@@ -132,6 +138,7 @@ export function RunTimeline({ timeline, selectedSpanId, onSelect, fill = false }
           {timeline.eventCount.toLocaleString('en-US')} events · {formatDuration(total)}
           {live && <span className="afk-live"> · live</span>}
         </span>
+        {loading && <TimelineLoading loaded={loading.loaded} total={loading.total} />}
         <span className="afk-zoom">
           <button type="button" className="afk-btn" aria-label="Zoom out" onClick={() => zoomBy(1.5)}>
             −
@@ -197,6 +204,24 @@ export function RunTimeline({ timeline, selectedSpanId, onSelect, fill = false }
         </div>
       </div>
     </div>
+  );
+}
+
+/** The progress of a run still being read and folded (the rows above are usable meanwhile). */
+function TimelineLoading({ loaded, total }: { loaded: number; total: number | undefined }) {
+  const of = total === undefined ? '' : ` / ${total.toLocaleString('en-US')}`;
+  return (
+    <span className="afk-timeline-loading afk-small" role="status" data-testid="timeline-loading">
+      <progress
+        max={total ?? undefined}
+        value={total === undefined ? undefined : loaded}
+        aria-label="Events loaded"
+      />
+      <span>
+        loading {loaded.toLocaleString('en-US')}
+        {of} events
+      </span>
+    </span>
   );
 }
 

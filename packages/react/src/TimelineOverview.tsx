@@ -1,5 +1,5 @@
 import type { Timeline } from 'afk/debugger';
-import { type PointerEvent, useMemo, useRef, useState } from 'react';
+import { memo, type PointerEvent, useMemo, useRef, useState } from 'react';
 import { allSpans } from './span-tree.js';
 import type { TimeWindow } from './timeline-window.js';
 
@@ -14,11 +14,16 @@ export interface TimelineOverviewProps {
 }
 
 /**
- * The whole run in one strip above the axis: how busy each moment was (model and tool calls
+ * The whole run in one strip above the axis (memoised: scrolling the rows does not redraw it): how busy each moment was (model and tool calls
  * active), the visible window as a highlighted range, and a brush — drag across it to zoom to
  * that range, click to centre the window there.
  */
-export function TimelineOverview({ timeline, totalMs, window: win, onWindow }: TimelineOverviewProps) {
+export const TimelineOverview = memo(function TimelineOverview({
+  timeline,
+  totalMs,
+  window: win,
+  onWindow,
+}: TimelineOverviewProps) {
   const density = useMemo(() => busy(timeline, totalMs), [timeline, totalMs]);
   const ref = useRef<HTMLDivElement>(null);
   const [drag, setDragState] = useState<{ from: number; to: number }>();
@@ -96,7 +101,7 @@ export function TimelineOverview({ timeline, totalMs, window: win, onWindow }: T
       />
     </div>
   );
-}
+});
 
 /** How many model/tool/wait spans were active in each of {@link BUCKETS} slices of the run. */
 function busy(tl: Timeline, totalMs: number): number[] {

@@ -1,13 +1,14 @@
 import { loadRunState } from '../core/load.js';
 import type { AgentStreamHandle } from '../core/runner.js';
 import type { AgentStreamEvent } from '../core/stream.js';
-import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
+import { AfkConfigError, AfkError, formatIssues, fromZodIssues, isAfkError } from '../errors/index.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { MemoryStore } from '../memory/types.js';
 import { diffLogs } from './diff.js';
 import { collectRunTree, exportRun, importRun } from './export.js';
 import { forkRun } from './fork.js';
 import { buildTimeline } from './timeline.js';
+import { type LoadTimelineOptions, loadTimeline, type TimelineProgress } from './timeline-loader.js';
 import {
   type DebuggerConfig,
   DebuggerConfigSchema,
@@ -50,7 +51,30 @@ export class Debugger {
 
   /** The run as a span tree, its subagent runs nested under their `subagent` spans. */
   async timeline(runId: string): Promise<Timeline> {
-    const tree = await collectRunTree(this.store, runId);
+    try {
+      return await this.timelineOf(runId, 'structural');
+    } catch (e) {
+      // The fold tripped on a row the display read let through: read it again, fully validated,
+      // so a bad row is `row_corrupt` naming its key.
+      if (isAfkError(e)) throw e;
+      return this.timelineOf(runId, 'full');
+    }
+  }
+
+  /**
+   * The timeline, read and folded progressively for a view that renders while it loads: partial
+   * timelines (`timeline.loading` set) after the first chunk and every chunk after it, then the
+   * complete one (`done`). No task holds the page for more than a slice. See `loadTimeline`.
+   *
+   * @example
+   * for await (const p of dbg.loadTimeline(runId)) show(p.timeline); // the last one is complete
+   */
+  loadTimeline(runId: string, opts?: LoadTimelineOptions): AsyncGenerator<TimelineProgress, void, undefined> {
+    return loadTimeline(this.store, runId, this.config, opts);
+  }
+
+  private async timelineOf(runId: string, validate: 'full' | 'structural'): Promise<Timeline> {
+    const tree = await collectRunTree(this.store, runId, { validate });
     if (!tree.length) throw new AfkError('not_found', `no run ${runId} in the store`);
     const logs = new Map<string, readonly RunEvent[]>();
     for (const { events } of tree) {

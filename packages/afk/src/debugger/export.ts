@@ -4,7 +4,7 @@ import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import { ApprovalRequestSchema, BackgroundTicketSchema } from '../events/records.js';
 import { type RunEvent, RunEventSchema } from '../events/run-event.js';
 import { RunRecordSchema } from '../memory/rows.js';
-import type { MemoryStore, RunRecord } from '../memory/types.js';
+import type { MemoryStore, ReadEventsOptions, RunRecord } from '../memory/types.js';
 import { type PayloadOptions, shapeRecord } from './payload.js';
 import type { RunExport } from './types.js';
 
@@ -15,6 +15,7 @@ export const RUN_EXPORT_VERSION = 1;
 export async function collectRunTree(
   store: MemoryStore,
   rootRunId: string,
+  read: Pick<ReadEventsOptions, 'validate'> = {},
 ): Promise<Array<{ run: RunRecord | undefined; events: RunEvent[] }>> {
   const out: Array<{ run: RunRecord | undefined; events: RunEvent[] }> = [];
   const seen = new Set<string>();
@@ -23,7 +24,7 @@ export async function collectRunTree(
     const id = queue.shift() as string;
     if (seen.has(id)) continue;
     seen.add(id);
-    const [run, events] = await Promise.all([store.getRun(id), store.readEvents(id)]);
+    const [run, events] = await Promise.all([store.getRun(id), store.readEvents(id, read)]);
     if (!run && events.length === 0) continue;
     out.push({ run, events });
     for (const e of events) if (e.type === 'subagent_started') queue.push(e.data.childRunId);

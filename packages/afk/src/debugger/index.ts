@@ -6,7 +6,9 @@ export { Debugger } from './debugger.js';
 export { alignSteps, diffLogs, summariseSteps } from './diff.js';
 export { parseRunExport, RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION } from './export.js';
 export { type LayoutOptions, layoutTimeline, type TimelineRow } from './layout.js';
-export { buildTimeline, findSpan, flattenSpans, type RunLogs } from './timeline.js';
+export { buildTimeline, findSpan, finishTimeline, flattenSpans, type RunLogs } from './timeline.js';
+export { foldTimeline, type TimelineFold, type TimelineFoldOptions } from './timeline-fold.js';
+export { type LoadTimelineOptions, loadTimeline, type TimelineProgress } from './timeline-loader.js';
 export {
   type DebuggerConfig,
   DebuggerConfigSchema,

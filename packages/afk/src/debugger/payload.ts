@@ -40,25 +40,36 @@ function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max)}… [truncated ${s.length - max} chars]`;
 }
 
-/** Cuts every string in a JSON value to `max` characters (iteratively: deep values are fine). */
-function truncateDeep(v: JSONValue, max: number): JSONValue {
-  if (typeof v === 'string') return truncate(v, max);
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => truncateDeep(x, max));
-  const out: { [k: string]: JSONValue } = {};
-  for (const [k, x] of Object.entries(v)) out[k] = truncateDeep(x, max);
-  return out;
-}
-
 /**
  * One payload (args, an output, a message text) as the debugger shows it: JSON-safe, redacted,
  * cut to `maxPayloadChars`, or only its size when content is excluded.
  */
 export function shapePayload(value: unknown, opts: PayloadOptions): JSONValue {
+  // Strings (message texts, tool results) and numbers are most payloads: no walk, no copy.
+  if (typeof value === 'string') {
+    const text = redactJsonText(value, opts.redactKeys);
+    return opts.includeContent ? truncate(text, opts.maxPayloadChars) : omitted(text);
+  }
   const raw = toJSONValue(value);
-  const json = typeof raw === 'string' ? redactJsonText(raw, opts.redactKeys) : redact(raw, opts.redactKeys);
-  if (!opts.includeContent) return omitted(json);
-  return truncateDeep(json, opts.maxPayloadChars);
+  if (typeof raw === 'string') return shapePayload(raw, opts);
+  if (!opts.includeContent) return omitted(redact(raw, opts.redactKeys));
+  if (raw === null || typeof raw !== 'object') return raw;
+  return redactTruncated(raw, opts.redactKeys, opts.maxPayloadChars);
+}
+
+/**
+ * Redacts (as `redact` does) and cuts every string to `max` characters in one walk over a JSON value `toJSONValue` just made (so
+ * it is a tree of plain values, at most `MAX_JSON_DEPTH` deep): one copy instead of two.
+ */
+function redactTruncated(v: JSONValue, keys: readonly string[], max: number): JSONValue {
+  if (typeof v === 'string') return truncate(v, max);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => redactTruncated(x, keys, max));
+  const out: { [k: string]: JSONValue } = {};
+  for (const k of Object.keys(v)) {
+    out[k] = isRedactedKey(k, keys) ? truncate(REDACTED, max) : redactTruncated(v[k] as JSONValue, keys, max);
+  }
+  return out;
 }
 
 /**

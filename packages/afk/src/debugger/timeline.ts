@@ -1,22 +1,9 @@
-import { AfkStorageError } from '../errors/index.js';
-import type { UsageAggregate } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
-import type { JSONValue } from '../internal/json.js';
-import { shapePayload } from './payload.js';
-import type { ResolvedDebuggerConfig, Span, SpanStatus, Timeline } from './types.js';
+import { foldTimeline, type TimelineFold, type TimelineFoldOptions, timelineOf } from './timeline-fold.js';
+import type { Span, Timeline } from './types.js';
 
 /** The logs a timeline may need: the run's own and, by run id, those of its subagent runs. */
 export type RunLogs = ReadonlyMap<string, readonly RunEvent[]>;
-
-type PayloadOptions = Pick<ResolvedDebuggerConfig, 'includeContent' | 'maxPayloadChars' | 'redactKeys'>;
-
-const RUN_STATUS: Record<string, SpanStatus> = {
-  completed: 'ok',
-  failed: 'error',
-  degraded: 'error',
-  cancelled: 'cancelled',
-  interrupted: 'paused',
-};
 
 /**
  * Builds the span tree of one run from its log, in one pass (O(events)). Pure: the same log gives
@@ -33,7 +20,7 @@ const RUN_STATUS: Record<string, SpanStatus> = {
 export function buildTimeline(
   runId: string,
   logs: RunLogs,
-  opts: PayloadOptions & { captureLlmPayloads?: boolean } = {
+  opts: TimelineFoldOptions = {
     includeContent: true,
     maxPayloadChars: 100_000,
     redactKeys: [],
@@ -42,317 +29,27 @@ export function buildTimeline(
   return buildRun(runId, logs, opts, new Set());
 }
 
-function buildRun(
-  runId: string,
-  logs: RunLogs,
-  opts: PayloadOptions & { captureLlmPayloads?: boolean },
-  seen: Set<string>,
-): Timeline {
+function buildRun(runId: string, logs: RunLogs, opts: TimelineFoldOptions, seen: Set<string>): Timeline {
   const events = logs.get(runId);
-  const first = events?.[0];
-  if (!events || !first || first.type !== 'run_started')
-    throw new AfkStorageError('log_corrupt', `run ${runId} has no run_started event`);
+  const fold = foldTimeline(runId, events?.[0], opts);
+  fold.push(events as readonly RunEvent[], 1);
+  return finishTimeline(fold, events?.[0] as RunEvent, logs, opts, seen);
+}
+
+/**
+ * Completes a fold whose whole log was pushed: nests the subagent runs found in `logs` (guarding
+ * against a log that names itself or an ancestor), widens parents over their children and sets
+ * the root's status and usage. Call it once, after the last `push`.
+ */
+export function finishTimeline(
+  fold: TimelineFold,
+  first: RunEvent,
+  logs: RunLogs,
+  opts: TimelineFoldOptions,
+  seen: Set<string> = new Set(),
+): Timeline {
+  const { root, runId } = fold;
   seen.add(runId);
-  const payload = (v: unknown): JSONValue => shapePayload(v, opts);
-  const agentPath = first.data.agentPath;
-  const root = span('run', first.data.agentName, runId, agentPath, first, 'running', {
-    'gen_ai.agent.name': first.data.agentName,
-    'gen_ai.request.model': first.data.model,
-    'afk.thread_id': first.threadId,
-    ...(first.data.parentRunId ? { 'afk.parent_run_id': first.data.parentRunId } : {}),
-  });
-  const usage: UsageAggregate = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
-  let state: Timeline['state'] = 'running';
-  let step: Span | undefined;
-  let llm: Span | undefined;
-  const tools = new Map<string, Span>();
-  const approvals = new Map<string, Span>();
-  const background = new Map<string, Span>();
-  const subagents = new Map<string, Span>();
-  // A tool's policy decision comes before its span opens: held here until then.
-  const pendingPolicy = new Map<string, Record<string, JSONValue>>();
-  // The messages as the model saw them, only kept when llm payloads are captured.
-  const transcript: JSONValue[] | undefined = opts.captureLlmPayloads
-    ? [...first.data.history, ...first.data.input].map(payload)
-    : undefined;
-
-  const parentOf = (): Span => step ?? root;
-  const close = (s: Span, e: RunEvent, status: SpanStatus): void => {
-    s.endTs = Math.max(e.ts, s.startTs);
-    s.toSeq = e.seq;
-    s.status = status;
-  };
-
-  for (const e of events) {
-    switch (e.type) {
-      case 'run_started':
-        break;
-      case 'step_started': {
-        // A step redone after a crash keeps its span (same step number).
-        if (step && step.attributes['afk.step'] === e.data.step) break;
-        if (step && step.status === 'running') close(step, e, 'ok');
-        step = span('step', `step ${e.data.step}`, runId, agentPath, e, 'running', {
-          'afk.step': e.data.step,
-        });
-        root.children.push(step);
-        break;
-      }
-      case 'llm_called': {
-        llm = span('llm', e.data.model, runId, agentPath, e, 'running', {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': e.data.model,
-          'afk.message_count': e.data.messageCount,
-          'afk.stream': e.data.stream,
-          ...(transcript ? { 'gen_ai.input.messages': [...transcript] } : {}),
-        });
-        parentOf().children.push(llm);
-        break;
-      }
-      case 'llm_completed': {
-        const r = e.data.response;
-        usage.inputTokens += r.usage.inputTokens;
-        usage.outputTokens += r.usage.outputTokens;
-        usage.totalTokens += r.usage.totalTokens;
-        usage.costUsd += e.data.costUsd;
-        const attrs: Record<string, JSONValue> = {
-          'gen_ai.response.model': r.model,
-          'gen_ai.response.finish_reasons': [r.finishReason],
-          'gen_ai.usage.input_tokens': r.usage.inputTokens,
-          'gen_ai.usage.output_tokens': r.usage.outputTokens,
-          'afk.usage.total_tokens': r.usage.totalTokens,
-          costUsd: e.data.costUsd,
-          'afk.latency_ms': e.data.latencyMs,
-          'afk.output.text': payload(r.text),
-          'afk.output.tool_calls': r.toolCalls.map((c) => ({
-            id: c.id,
-            name: c.name,
-            args: payload(c.args),
-          })),
-          ...(r.usage.cachedInputTokens === undefined
-            ? {}
-            : { 'gen_ai.usage.cached_input_tokens': r.usage.cachedInputTokens }),
-          ...(r.requestId === undefined ? {} : { 'gen_ai.response.id': r.requestId }),
-        };
-        const target =
-          llm ?? span('llm', r.model, runId, agentPath, e, 'running', { 'gen_ai.request.model': r.model });
-        if (!llm) parentOf().children.push(target);
-        Object.assign(target.attributes, attrs);
-        close(target, e, 'ok');
-        llm = undefined;
-        transcript?.push(
-          payload(
-            r.toolCalls.length
-              ? { role: 'assistant', content: r.text, toolCalls: r.toolCalls }
-              : { role: 'assistant', content: r.text },
-          ),
-        );
-        break;
-      }
-      case 'llm_failed': {
-        const target =
-          llm ??
-          span('llm', e.data.model, runId, agentPath, e, 'running', { 'gen_ai.request.model': e.data.model });
-        if (!llm) parentOf().children.push(target);
-        target.attributes['error.type'] = e.data.error.code;
-        target.attributes['afk.error.message'] = payload(e.data.error.message);
-        target.attributes['afk.will_fallback'] = e.data.willFallback;
-        close(target, e, 'error');
-        llm = undefined;
-        break;
-      }
-      case 'policy_decision': {
-        // Decisions are attributes of what they gate, not spans of their own.
-        const attrs = {
-          'afk.policy.action': e.data.action,
-          'afk.policy.mode': e.data.mode,
-          ...(e.data.ruleId ? { 'afk.policy.rule_id': e.data.ruleId } : {}),
-          ...(e.data.reason ? { 'afk.policy.reason': e.data.reason } : {}),
-        };
-        if (e.data.toolCallId) pendingPolicy.set(e.data.toolCallId, attrs);
-        else if (step) Object.assign(step.attributes, attrs);
-        break;
-      }
-      case 'tool_started': {
-        const s = span('tool', e.data.toolName, runId, e.data.agentPath, e, 'running', {
-          'gen_ai.operation.name': 'execute_tool',
-          'gen_ai.tool.name': e.data.toolName,
-          'gen_ai.tool.call.id': e.data.toolCallId,
-          'afk.tool.effects': e.data.effects,
-          'afk.tool.args': payload(e.data.args),
-          ...(e.data.metadata ? { 'afk.tool.metadata': e.data.metadata } : {}),
-          ...(typeof e.data.metadata?.server === 'string'
-            ? { 'afk.tool.server': e.data.metadata.server }
-            : {}),
-          ...pendingPolicy.get(e.data.toolCallId),
-        });
-        pendingPolicy.delete(e.data.toolCallId);
-        const prev = tools.get(e.data.toolCallId);
-        // A call re-run after a crash: the new attempt replaces the unfinished one.
-        if (prev && prev.status === 'running') close(prev, e, 'cancelled');
-        tools.set(e.data.toolCallId, s);
-        parentOf().children.push(s);
-        break;
-      }
-      case 'tool_completed': {
-        const d = e.data;
-        let s = tools.get(d.toolCallId);
-        if (!s) {
-          s = span('tool', d.toolName, runId, d.record.agentPath || agentPath, e, 'running', {
-            'gen_ai.operation.name': 'execute_tool',
-            'gen_ai.tool.name': d.toolName,
-            'gen_ai.tool.call.id': d.toolCallId,
-            ...pendingPolicy.get(d.toolCallId),
-          });
-          pendingPolicy.delete(d.toolCallId);
-          parentOf().children.push(s);
-        }
-        s.attributes['afk.tool.result'] = payload(d.content);
-        if (d.record.output !== undefined) s.attributes['afk.tool.output'] = payload(d.record.output);
-        if (d.record.error !== undefined) s.attributes['error.type'] = d.errorCode ?? 'tool_error';
-        if (d.record.error !== undefined) s.attributes['afk.error.message'] = payload(d.record.error);
-        if (d.errorCode) s.attributes['error.type'] = d.errorCode;
-        s.attributes['afk.tool.attempts'] = d.record.attempts;
-        s.attributes['afk.tool.replayed'] = d.record.replayed;
-        close(s, e, d.skipped ? 'skipped' : d.isError ? 'error' : 'ok');
-        tools.delete(d.toolCallId);
-        transcript?.push(
-          payload({ role: 'tool', toolCallId: d.toolCallId, name: d.toolName, content: d.content }),
-        );
-        break;
-      }
-      case 'tool_deferred': {
-        const d = e.data;
-        const t = tools.get(d.toolCallId);
-        if (t) {
-          t.attributes['afk.tool.deferred'] = true;
-          t.attributes['afk.ticket_id'] = d.ticket.ticketId;
-          close(t, e, 'ok');
-          tools.delete(d.toolCallId);
-        }
-        const b = span('background', d.toolName, runId, agentPath, e, 'paused', {
-          'afk.ticket_id': d.ticket.ticketId,
-          'gen_ai.tool.call.id': d.toolCallId,
-          'afk.ticket.summary': payload(d.ticket.summary),
-          'afk.ticket.expires_at': d.ticket.expiresAt,
-        });
-        background.set(d.ticket.ticketId, b);
-        // Background work outlives its step: it hangs off the run.
-        root.children.push(b);
-        break;
-      }
-      case 'tool_background_resolved':
-      case 'tool_background_failed': {
-        const b = background.get(e.data.ticketId);
-        if (!b) break;
-        if (e.type === 'tool_background_resolved') b.attributes['afk.tool.output'] = payload(e.data.output);
-        else b.attributes['afk.error.message'] = payload(e.data.error);
-        b.attributes['afk.wait_ms'] = Math.max(0, e.ts - b.startTs);
-        close(b, e, e.type === 'tool_background_resolved' ? 'ok' : 'error');
-        background.delete(e.data.ticketId);
-        break;
-      }
-      case 'approval_requested': {
-        const a = e.data.approval;
-        const s = span('approval', a.toolName, runId, a.agentPath, e, 'paused', {
-          'afk.approval.id': a.id,
-          'afk.approval.kind': a.kind,
-          'gen_ai.tool.call.id': a.toolCallId,
-          'afk.tool.args': payload(a.args),
-          ...(a.reason ? { 'afk.approval.reason': payload(a.reason) } : {}),
-          ...(a.ruleId ? { 'afk.policy.rule_id': a.ruleId } : {}),
-        });
-        approvals.set(a.id, s);
-        parentOf().children.push(s);
-        break;
-      }
-      case 'approval_resolved': {
-        const s = approvals.get(e.data.approvalId);
-        if (!s) break;
-        s.attributes['afk.approval.status'] = e.data.status;
-        s.attributes['afk.approval.by'] = e.data.by;
-        s.attributes['afk.approval.decision'] = payload(e.data.decision);
-        s.attributes['afk.wait_ms'] = Math.max(0, e.ts - s.startTs);
-        close(s, e, e.data.status === 'rejected' || e.data.status === 'expired' ? 'error' : 'ok');
-        approvals.delete(e.data.approvalId);
-        break;
-      }
-      case 'subagent_started': {
-        const d = e.data;
-        const s = span('subagent', d.subagentName, runId, `${agentPath}>${d.subagentName}`, e, 'running', {
-          'gen_ai.agent.name': d.subagentName,
-          'gen_ai.tool.call.id': d.toolCallId,
-          'afk.child_run_id': d.childRunId,
-          'afk.task': payload(d.task),
-        });
-        subagents.set(d.toolCallId, s);
-        parentOf().children.push(s);
-        break;
-      }
-      case 'subagent_completed': {
-        const d = e.data;
-        const s = subagents.get(d.toolCallId);
-        if (!s) break;
-        s.attributes['afk.success'] = d.success;
-        if (d.outputText !== undefined) s.attributes['afk.output.text'] = payload(d.outputText);
-        if (d.error !== undefined) s.attributes['afk.error.message'] = payload(d.error);
-        s.attributes['afk.usage.total_tokens'] = d.usage.totalTokens;
-        s.attributes.costUsd = d.usage.costUsd;
-        usage.inputTokens += d.usage.inputTokens;
-        usage.outputTokens += d.usage.outputTokens;
-        usage.totalTokens += d.usage.totalTokens;
-        usage.costUsd += d.usage.costUsd;
-        close(s, e, d.success ? 'ok' : 'error');
-        subagents.delete(d.toolCallId);
-        break;
-      }
-      case 'message_added':
-        transcript?.push(payload(e.data.message));
-        break;
-      case 'limit_hit': {
-        const target = step ?? root;
-        const hit = (target.attributes['afk.limits_hit'] as JSONValue[] | undefined) ?? [];
-        target.attributes['afk.limits_hit'] = [
-          ...hit,
-          { limit: e.data.limit, value: e.data.value, max: e.data.max },
-        ];
-        break;
-      }
-      case 'warning': {
-        const target = step ?? root;
-        const w = (target.attributes['afk.warnings'] as JSONValue[] | undefined) ?? [];
-        target.attributes['afk.warnings'] = [...w, { code: e.data.code, message: payload(e.data.message) }];
-        break;
-      }
-      case 'run_paused':
-        state = 'paused';
-        root.attributes['afk.pause_reason'] = e.data.reason;
-        break;
-      case 'run_resumed':
-        state = 'running';
-        for (const s of step ? [root, step] : [root]) {
-          s.status = 'running';
-          delete s.endTs;
-          delete s.toSeq;
-        }
-        break;
-      case 'run_completed': {
-        const r = e.data.result;
-        state = r.state;
-        close(root, e, RUN_STATUS[r.state] ?? 'ok');
-        if (r.error) {
-          root.attributes['error.type'] = r.error.code;
-          root.attributes['afk.error.message'] = payload(r.error.message);
-        }
-        root.attributes['afk.state'] = r.state;
-        root.attributes['afk.output.text'] = payload(r.finalText);
-        if (step?.status === 'running')
-          close(step, e, r.state === 'interrupted' ? 'paused' : (RUN_STATUS[r.state] ?? 'ok'));
-        break;
-      }
-    }
-  }
-
-  // Nest subagent runs (guarding against a log that names itself or an ancestor).
   for (const s of walk(root)) {
     if (s.kind !== 'subagent') continue;
     const childId = s.attributes['afk.child_run_id'];
@@ -360,47 +57,9 @@ function buildRun(
     const child = buildRun(childId, logs, opts, seen);
     s.children.push(child.root);
   }
-  const last = events[events.length - 1] as RunEvent;
-  if (root.status === 'running' && state === 'paused') root.status = 'paused';
+  if (root.status === 'running' && fold.state === 'paused') root.status = 'paused';
   widen(root);
-  root.attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
-  root.attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
-  root.attributes['afk.usage.total_tokens'] = usage.totalTokens;
-  root.attributes.costUsd = usage.costUsd;
-  return {
-    runId,
-    threadId: first.threadId,
-    agentName: first.data.agentName,
-    state,
-    startTs: root.startTs,
-    ...(root.endTs === undefined ? {} : { endTs: root.endTs }),
-    usage,
-    eventCount: last.seq - first.seq + 1,
-    root,
-  };
-}
-
-function span(
-  kind: Span['kind'],
-  name: string,
-  runId: string,
-  agentPath: string,
-  e: RunEvent,
-  status: SpanStatus,
-  attributes: Record<string, JSONValue>,
-): Span {
-  return {
-    id: `${runId}:${kind}:${e.seq}`,
-    kind,
-    name,
-    runId,
-    agentPath,
-    startTs: e.ts,
-    status,
-    fromSeq: e.seq,
-    attributes,
-    children: [],
-  };
+  return timelineOf(fold, first, root.status);
 }
 
 function* walk(s: Span): Generator<Span> {

@@ -52,6 +52,12 @@ export interface Timeline {
   usage: UsageAggregate;
   eventCount: number;
   root: Span;
+  /**
+   * Set while the run is still being read and folded (`Debugger.loadTimeline`): `loaded` events
+   * of about `total` are in this tree so far, and the run was last written at `untilTs` (where
+   * the axis should end meanwhile). Absent on a complete timeline.
+   */
+  loading?: { loaded: number; total?: number; untilTs?: number };
 }
 
 /** The conversation and counters of a run as they were at one `seq` (time travel). */

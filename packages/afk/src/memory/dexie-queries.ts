@@ -12,6 +12,7 @@ import {
   ThreadRecordSchema,
 } from './rows.js';
 import { type RunScanFilter, type RunScanRow, rawRunMatches, scanText } from './run-scan.js';
+import { trustedEvents } from './trusted-events.js';
 import type {
   ApprovalFilter,
   EvalReportRecord,
@@ -51,6 +52,7 @@ export async function queryEvents(
     );
   if (opts.limit !== undefined) coll = coll.limit(opts.limit);
   const rows: unknown[] = await coll.toArray();
+  if (opts.validate === 'structural') return trustedEvents(runId, rows);
   return rows.map((row) => parseRow<RunEvent>(RunEventSchema, 'events', keyOf(row, 'runId', 'seq'), row));
 }
 

@@ -98,6 +98,18 @@ export interface ReadEventsOptions {
   fromSeq?: number;
   toSeq?: number;
   limit?: number;
+  /**
+   * How a durable store checks the rows it reads back. `'full'` (default): every row is parsed
+   * against `RunEventSchema` (what resume, fork and export rely on). `'structural'`: for reads
+   * that only show the events (the devtools' run view), a store may instead check each row
+   * cheaply — an object with this run id, the next seq, a known `type` and object `data` — and
+   * return it as stored; a row that fails that check still gets the full parse, so a corrupt or
+   * foreign row is still `row_corrupt`. Stores without read validation ignore it.
+   *
+   * @example
+   * await store.readEvents(runId, { fromSeq: 0, limit: 2000, validate: 'structural' });
+   */
+  validate?: 'full' | 'structural';
 }
 
 export interface ApprovalFilter {
