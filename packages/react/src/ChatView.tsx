@@ -1,5 +1,14 @@
 import { contentText, type Message } from 'afk/llms';
+import { useState } from 'react';
 import { JsonView } from './JsonView.js';
+
+/**
+ * How many of the newest messages a chat renders at first (plus whatever is new since the
+ * previous step); earlier ones come in pages of this size behind "show earlier". A late step of a
+ * long run holds tens of thousands of messages, and a page-sized DOM keeps the rest of the devtools
+ * (timeline scrolling, zooming) fast.
+ */
+export const CHAT_PAGE = 200;
 
 export interface ChatViewProps {
   messages: readonly Message[];
@@ -24,40 +33,58 @@ const ROLE_LABEL: Record<Message['role'], string> = {
  * <ChatView messages={view.messages} newFrom={firstNewMessage(prev.messages, view.messages)} />
  */
 export function ChatView({ messages, newFrom, ...rest }: ChatViewProps) {
+  const [pages, setPages] = useState(1);
   if (!messages.length) return <p className="afk-empty">No messages yet at this point.</p>;
+  // The newest pages, always from the first new message on when that is further back.
+  const newest = Math.max(0, messages.length - pages * CHAT_PAGE);
+  const from = newFrom !== undefined && newFrom > 0 ? Math.min(newest, newFrom) : newest;
   return (
-    <ol className="afk-chat" data-testid={rest['data-testid'] ?? 'chat'}>
-      {messages.map((m, i) => {
-        const isNew = newFrom !== undefined && i >= newFrom && newFrom > 0;
-        return (
-          <li
-            // biome-ignore lint/suspicious/noArrayIndexKey: a transcript is append-only; the index is its identity
-            key={i}
-            className={`afk-msg afk-msg-${m.role}${isNew ? ' is-new' : ''}${m.role === 'tool' && m.isError ? ' is-error' : ''}`}
-            data-testid="chat-message"
-            data-role={m.role}
-            data-new={isNew}
-          >
-            {isNew && i === newFrom && (
-              <div className="afk-msg-divider" aria-hidden="true">
-                new since the previous step
-              </div>
-            )}
-            <div className="afk-msg-head">
-              <span className="afk-msg-role">{ROLE_LABEL[m.role]}</span>
-              {m.role === 'tool' && (
-                <span className="afk-mono afk-small">
-                  {m.name} · {m.toolCallId}
-                  {m.isError ? ' · error' : ''}
-                </span>
+    <>
+      {from > 0 && (
+        <button
+          type="button"
+          className="afk-btn afk-small"
+          data-testid="chat-show-earlier"
+          onClick={() => setPages((p) => p + 1)}
+        >
+          {from.toLocaleString('en-US')} earlier {from === 1 ? 'message' : 'messages'} hidden — show{' '}
+          {Math.min(from, CHAT_PAGE)} more
+        </button>
+      )}
+      <ol className="afk-chat" start={from + 1} data-testid={rest['data-testid'] ?? 'chat'}>
+        {messages.slice(from).map((m, j) => {
+          const i = from + j;
+          const isNew = newFrom !== undefined && i >= newFrom && newFrom > 0;
+          return (
+            <li
+              // A transcript is append-only: the message's index is its identity.
+              key={i}
+              className={`afk-msg afk-msg-${m.role}${isNew ? ' is-new' : ''}${m.role === 'tool' && m.isError ? ' is-error' : ''}`}
+              data-testid="chat-message"
+              data-role={m.role}
+              data-new={isNew}
+            >
+              {isNew && i === newFrom && (
+                <div className="afk-msg-divider" aria-hidden="true">
+                  new since the previous step
+                </div>
               )}
-              {isNew && <span className="afk-msg-new">new</span>}
-            </div>
-            <MessageBody message={m} />
-          </li>
-        );
-      })}
-    </ol>
+              <div className="afk-msg-head">
+                <span className="afk-msg-role">{ROLE_LABEL[m.role]}</span>
+                {m.role === 'tool' && (
+                  <span className="afk-mono afk-small">
+                    {m.name} · {m.toolCallId}
+                    {m.isError ? ' · error' : ''}
+                  </span>
+                )}
+                {isNew && <span className="afk-msg-new">new</span>}
+              </div>
+              <MessageBody message={m} />
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }
 
