@@ -1,6 +1,7 @@
 import { AfkStorageError } from '../errors/index.js';
 import type { ApprovalRequest, BackgroundTicket } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
+import type { JSONValue } from '../internal/json.js';
 import {
   approvalPrecondition,
   batchChanges,
@@ -44,7 +45,11 @@ export class InMemoryStore implements MemoryStore {
   private readonly approvals = new Map<string, ApprovalRequest>();
   private readonly tickets = new Map<string, BackgroundTicket>();
   private readonly threads = new Map<string, ThreadRecord>();
-  private readonly evalReports: EvalReportRecord[] = [];
+  /**
+   * Eval reports as JSON text: a report is a `JSONValue`, so the text round trip is lossless, and
+   * stringifying a 1,000-case report costs a fraction of a structured clone (the suite waits on it).
+   */
+  private readonly evalReports: Array<{ suiteId: string; startedAt: number; text: string }> = [];
   private readonly nextSeqOf = new Map<string, number>();
   private readonly leases = new Map<string, LeaseHolder>();
   private readonly hub = new ChangeHub();
@@ -211,15 +216,20 @@ export class InMemoryStore implements MemoryStore {
       (r) => r.suiteId === report.suiteId && r.startedAt === report.startedAt,
     );
     if (i >= 0) this.evalReports.splice(i, 1);
-    this.evalReports.push(structuredClone(report));
+    this.evalReports.push({
+      suiteId: report.suiteId,
+      startedAt: report.startedAt,
+      text: JSON.stringify(report.report),
+    });
     this.hub.emit(evalReportChange(report));
   }
 
   async listEvalReports(limit = 50): Promise<EvalReportRecord[]> {
     this.assertOpen();
-    return structuredClone(
-      [...this.evalReports].sort((a, b) => b.startedAt - a.startedAt).slice(0, Math.max(0, limit)),
-    );
+    return [...this.evalReports]
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .slice(0, Math.max(0, limit))
+      .map((r) => ({ suiteId: r.suiteId, startedAt: r.startedAt, report: JSON.parse(r.text) as JSONValue }));
   }
 
   /** See `MemoryStore.compactRun`; like the durable stores, the run's newest event is always kept. */
