@@ -11,19 +11,11 @@
  * Registered in `index.ts` as the optional suite `eval-dashboard-chromium` (`runEvalDashboardBench()`).
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleBenchPage, CHROMIUM_ARGS, serveBenchPage } from './chromium-page.js';
 import type { OpenFigures, SeedFigures } from './eval-dashboard-chromium/page.js';
 import { fmt, median } from './stats.js';
 import { type SuiteContext, type SuiteResult, type Target, target } from './suite.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const benchRoot = join(here, '..');
-const reactStyles = join(benchRoot, '..', 'react', 'src', 'styles.css');
 
 const ID = 'eval-dashboard-chromium';
 const TITLE = 'Devtools eval dashboard in Chromium';
@@ -35,63 +27,6 @@ const FLOOR = { runs: 1, cases: 10 };
 const LIMIT_MS = 300;
 /** `useEvalRuns` reads this many first (mirrors @afk/react's EVAL_RUNS_FIRST_READ). */
 const EVAL_RUNS_FIRST_READ = 6;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync'];
-
-async function bundle(): Promise<{ js: string; css: string }> {
-  const js = await build({
-    entryPoints: [join(here, 'eval-dashboard-chromium', 'page.tsx')],
-    absWorkingDir: benchRoot,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    minify: !process.env.AFK_BENCH_PROFILE,
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    // No tsconfig: its `paths` map afk/* to source for type-checking only.
-    tsconfigRaw: '{"compilerOptions":{"jsx":"react-jsx"}}',
-    // The in-page panel (lazy, not used here) imports its CSS as Vite's `?inline` text.
-    plugins: [
-      {
-        name: 'vite-inline-css',
-        setup(b) {
-          b.onResolve({ filter: /\?inline$/ }, (a) => ({ path: a.path, namespace: 'inline-css' }));
-          b.onLoad({ filter: /.*/, namespace: 'inline-css' }, () => ({ contents: '', loader: 'text' }));
-        },
-      },
-    ],
-  });
-  if (Object.keys(js.metafile.inputs).some((i) => i.includes('afk/src/')))
-    throw new Error('afk was bundled from source; expected packages/afk/dist');
-  const css = await build({ entryPoints: [reactStyles], bundle: true, write: false, logLevel: 'silent' });
-  return { js: js.outputFiles[0]?.text ?? '', css: css.outputFiles[0]?.text ?? '' };
-}
-
-function serve(files: { js: string; css: string }): Promise<{ server: Server; url: string }> {
-  const html =
-    '<!doctype html><meta charset="utf-8"><title>afk eval dashboard bench</title><link rel="stylesheet" href="/bench.css"><body style="margin:0;font:13px system-ui"><script type="module" src="/bench.js"></script>';
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const send = (type: string, body: string) => {
-      res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
-      res.end(body);
-    };
-    if (path === '/' || path === '/index.html') send('text/html', html);
-    else if (path === '/bench.js') send('text/javascript', files.js);
-    else if (path === '/bench.css') send('text/css', files.css);
-    else res.writeHead(404).end();
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    });
-  });
-}
 
 function targets(firstRenderMs: number | null): Target[] {
   return [
@@ -161,8 +96,8 @@ export async function runEvalDashboardBench(ctx: SuiteContext): Promise<SuiteRes
       `playwright-core is not installed (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  const files = await bundle();
-  const { server, url } = await serve(files);
+  const files = await bundleBenchPage('eval-dashboard-chromium', { minify: !process.env.AFK_BENCH_PROFILE });
+  const { server, url } = await serveBenchPage(files, 'afk eval dashboard bench');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
