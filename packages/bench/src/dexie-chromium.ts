@@ -24,7 +24,14 @@ import type {
 } from './dexie-chromium/page.js';
 import { packageVersion } from './env.js';
 import { fmt, median } from './stats.js';
-import { type SuiteContext, type SuiteResult, type Table, type Target, target } from './suite.js';
+import {
+  type SuiteContext,
+  type SuiteResult,
+  skippedSuite,
+  type Table,
+  type Target,
+  target,
+} from './suite.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const benchRoot = join(here, '..');
@@ -135,14 +142,7 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** A result with every target unmeasured, for when the browser cannot run. */
 function skipped(reason: string): SuiteResult {
-  return {
-    id: ID,
-    title: TITLE,
-    tables: [],
-    targets: targets(null, null, null, null, null, []),
-    data: { skipped: reason },
-    notes: [`${TITLE} skipped: ${reason}`],
-  };
+  return skippedSuite(ID, TITLE, targets(null, null, null, null, null, []), reason);
 }
 
 function targets(

@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { bundleBenchPage, CHROMIUM_ARGS, serveBenchPage } from './chromium-page.js';
 import type { OpenFigures, SeedFigures } from './eval-dashboard-chromium/page.js';
 import { fmt, median } from './stats.js';
-import { type SuiteContext, type SuiteResult, type Target, target } from './suite.js';
+import { type SuiteContext, type SuiteResult, skippedSuite, type Target, target } from './suite.js';
 
 const ID = 'eval-dashboard-chromium';
 const TITLE = 'Devtools eval dashboard in Chromium';
@@ -42,14 +42,7 @@ function targets(firstRenderMs: number | null): Target[] {
 }
 
 function skipped(reason: string): SuiteResult {
-  return {
-    id: ID,
-    title: TITLE,
-    tables: [],
-    targets: targets(null),
-    data: { skipped: reason },
-    notes: [`${TITLE} skipped: ${reason}`],
-  };
+  return skippedSuite(ID, TITLE, targets(null), reason);
 }
 
 type Api = {

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { bundleBenchPage, CHROMIUM_ARGS, serveBenchPage } from './chromium-page.js';
 import type { InteractFigures, OpenFigures, SeedFigures } from './run-view-chromium/page.js';
 import { fmt, median } from './stats.js';
-import { type SuiteContext, type SuiteResult, type Target, target } from './suite.js';
+import { type SuiteContext, type SuiteResult, skippedSuite, type Target, target } from './suite.js';
 
 const ID = 'run-view-chromium';
 const TITLE = 'Devtools run view in Chromium';
@@ -67,14 +67,7 @@ function firstEventsLabel(r: SizeResult): string {
 }
 
 function skipped(reason: string): SuiteResult {
-  return {
-    id: ID,
-    title: TITLE,
-    tables: [],
-    targets: targets(null),
-    data: { skipped: reason },
-    notes: [`${TITLE} skipped: ${reason}`],
-  };
+  return skippedSuite(ID, TITLE, targets(null), reason);
 }
 
 type Api = {

@@ -60,3 +60,15 @@ export function target(t: Omit<Target, 'pass'>): Target {
           : t.actual < t.limit;
   return { ...t, pass };
 }
+
+/** A suite that could not run (e.g. no Chromium): its targets reported unmeasured, with why. */
+export function skippedSuite(id: string, title: string, targets: Target[], reason: string): SuiteResult {
+  return {
+    id,
+    title,
+    tables: [],
+    targets,
+    data: { skipped: reason },
+    notes: [`${title} skipped: ${reason}`],
+  };
+}
