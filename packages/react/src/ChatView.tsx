@@ -43,7 +43,7 @@ export function ChatView({ messages, newFrom, ...rest }: ChatViewProps) {
       {from > 0 && (
         <button
           type="button"
-          className="afk-btn afk-small"
+          className="afk-btn afk-small afk-chat-earlier"
           data-testid="chat-show-earlier"
           onClick={() => setPages((p) => p + 1)}
         >
