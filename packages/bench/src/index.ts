@@ -12,7 +12,7 @@
  * (the `Suite` interface in suite.ts) or a named function returning a `SuiteResult` or any JSON.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeEnvironment } from './env.js';
@@ -148,6 +148,24 @@ async function main(): Promise<void> {
 
   const out = join(benchRoot, 'results', args.quick ? 'quick.json' : 'latest.json');
   await mkdir(dirname(out), { recursive: true });
+  // `--only` replaces its suites' results in the results file and keeps the others' last ones,
+  // so one suite can be re-measured on its own (the file's `environment` is then this run's).
+  if (args.only && existsSync(out)) {
+    const prev = JSON.parse(await readFile(out, 'utf8')) as Report;
+    if (prev.schema === report.schema && prev.mode === report.mode) {
+      const merged: Report['suites'] = {};
+      for (const entry of suites) {
+        const s = report.suites[entry.id] ?? prev.suites[entry.id];
+        if (s) merged[entry.id] = s;
+      }
+      report.suites = merged;
+      report.targets = Object.values(merged).flatMap((s) => ('targets' in s ? s.targets : []));
+      const all = report.targets.filter((t) => t.pass !== null);
+      report.pass = all.length === 0 ? null : all.every((t) => t.pass);
+      ranAllRequired = suites.every((e) => e.optional || e.id in merged);
+      console.log(`kept the other suites' results from ${out}`);
+    }
+  }
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${out}`);
   if (!args.quick && ranAllRequired && args.readme) {

@@ -1,4 +1,4 @@
-import type { SuiteReport } from 'afk/evals/models';
+import { expandStoredReport, type SuiteReport } from 'afk/evals/models';
 
 /** The result of reading a JSON report: the report, or every problem found (path: message). */
 export type ReportImport = { ok: true; report: SuiteReport } | { ok: false; issues: string[] };
@@ -90,7 +90,8 @@ export function parseSuiteReport(text: string): ReportImport {
     });
   }
   if (issues.length > 0) return { ok: false, issues: issues.slice(0, 20) };
-  const report = data as unknown as SuiteReport;
+  // A report read out of a store (single-trial cases saved without `trials`) imports too.
+  const report = expandStoredReport(data as unknown as SuiteReport);
   // Older/partial writers: fill what the dashboard reads so a valid report always renders.
   const zero = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
   const fixed: SuiteReport = {

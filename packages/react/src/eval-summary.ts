@@ -1,4 +1,10 @@
-import type { CaseReport, CaseStatus, SuiteReport, TrialReport } from 'afk/evals/models';
+import {
+  type CaseReport,
+  type CaseStatus,
+  expandStoredReport,
+  type SuiteReport,
+  type TrialReport,
+} from 'afk/evals/models';
 import type { EvalReportRecord } from 'afk/memory';
 
 /**
@@ -31,7 +37,8 @@ export function toSuiteRuns(records: EvalReportRecord[]): SuiteRun[] {
       id: suiteRunId(r.suiteId, r.startedAt),
       suiteId: r.suiteId,
       startedAt: r.startedAt,
-      report: rep,
+      // `runSuite` saves single-trial cases without their repeated trial; give it back.
+      report: expandStoredReport(rep),
     });
   }
   return out.sort((a, b) => b.startedAt - a.startedAt);

@@ -37,8 +37,8 @@ export function stabilityOf(trials: readonly TrialReport[]): CaseStability {
 export function caseFields(
   c: EvalCase,
   redactKeys: readonly string[] = DEFAULT_REDACT_KEYS,
-): Pick<CaseReport, 'input' | 'expected' | 'context'> {
-  const out: Pick<CaseReport, 'input' | 'expected' | 'context'> = {
+): Required<Pick<CaseReport, 'input'>> & Pick<CaseReport, 'expected' | 'context'> {
+  const out: Required<Pick<CaseReport, 'input'>> & Pick<CaseReport, 'expected' | 'context'> = {
     input:
       typeof c.input === 'string'
         ? c.input
@@ -72,39 +72,53 @@ export function skippedCase(c: EvalCase, redactKeys?: readonly string[]): CaseRe
 /** A case from its trials: passes when every trial passes; fields from the first trial that did not. */
 export function caseReport(c: EvalCase, trials: TrialReport[], redactKeys?: readonly string[]): CaseReport {
   if (!trials.length) return skippedCase(c, redactKeys);
-  const sorted = [...trials].sort((a, b) => a.trial - b.trial);
-  const rep = sorted.find((t) => !t.passed) ?? sorted[sorted.length - 1]!;
-  const status = sorted.some((t) => t.status === 'errored')
-    ? 'errored'
-    : sorted.every((t) => t.passed)
-      ? 'passed'
-      : 'failed';
-  const usage = zeroUsage();
-  const judgeUsage = zeroUsage();
-  let durationMs = 0;
-  for (const t of sorted) {
-    addUsage(usage, t.usage);
-    addUsage(judgeUsage, t.judgeUsage);
-    durationMs += t.durationMs;
+  // One trial (the common case) needs no sorting or summing: the case's fields are the trial's.
+  const sorted = trials.length === 1 ? trials : [...trials].sort((a, b) => a.trial - b.trial);
+  const rep = sorted.find((t) => !t.passed) ?? (sorted[sorted.length - 1] as TrialReport);
+  let status: CaseReport['status'] = 'passed';
+  let usage = rep.usage;
+  let judgeUsage = rep.judgeUsage;
+  let durationMs = rep.durationMs;
+  if (sorted.length > 1) {
+    usage = zeroUsage();
+    judgeUsage = zeroUsage();
+    durationMs = 0;
+    for (const t of sorted) {
+      addUsage(usage, t.usage);
+      addUsage(judgeUsage, t.judgeUsage);
+      durationMs += t.durationMs;
+    }
   }
-  return {
+  for (const t of sorted) {
+    if (t.status === 'errored') {
+      status = 'errored';
+      break;
+    }
+    if (!t.passed) status = 'failed';
+  }
+  const fields = caseFields(c, redactKeys);
+  const out: CaseReport = {
     id: c.id,
     tags: c.tags ?? [],
-    ...caseFields(c, redactKeys),
+    input: fields.input,
     status,
     passed: status === 'passed',
-    ...(rep.state === undefined ? {} : { state: rep.state }),
-    ...(rep.error ? { error: rep.error } : {}),
     assertions: rep.assertions,
     budgetViolations: rep.budgetViolations,
     durationMs,
+    // One trial: its own usage objects (a report is data; nothing mutates them after this).
     usage,
     judgeUsage,
-    ...(rep.runId === undefined ? {} : { runId: rep.runId }),
-    ...(rep.finalText === undefined ? {} : { finalText: rep.finalText }),
     trials: sorted,
-    ...(sorted.length > 1 ? { stability: stabilityOf(sorted) } : {}),
   };
+  if (fields.expected !== undefined) out.expected = fields.expected;
+  if (fields.context !== undefined) out.context = fields.context;
+  if (rep.state !== undefined) out.state = rep.state;
+  if (rep.error) out.error = rep.error;
+  if (rep.runId !== undefined) out.runId = rep.runId;
+  if (rep.finalText !== undefined) out.finalText = rep.finalText;
+  if (sorted.length > 1) out.stability = stabilityOf(sorted);
+  return out;
 }
 
 /** The counts of a report. */

@@ -80,11 +80,11 @@ const AgentLike = z.custom<SuiteAgent>(
   { message: 'expected an Agent or a function (case) => Agent' },
 );
 const AssertionLike = z.union([
-  AssertionSpecSchema,
   z.custom<Assertion>(
     (v) => typeof v === 'object' && v !== null && typeof (v as Assertion).evaluate === 'function',
     { message: 'expected an assertion object or spec' },
   ),
+  AssertionSpecSchema,
 ]);
 
 /**
@@ -133,10 +133,62 @@ export const RunSuiteOptionsSchema = z
   })
   .strict();
 
+/** The options' own fields; the cases are checked one by one (see `isPlainCase`). */
+const OptionsWithoutCases = RunSuiteOptionsSchema.extend({ cases: z.array(z.unknown()) });
+
+const isAssertionObject = (v: unknown): boolean =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Assertion).name === 'string' &&
+  typeof (v as Assertion).evaluate === 'function';
+
+/**
+ * True for a case built in code in the common shape — `id`, a string `input`, and only
+ * assertion objects, string `tags` and a positive integer `repeat` besides — which
+ * `EvalCaseSchema` accepts (a strict subset of it). Such a case skips the zod parse, which for a
+ * 1,000-case suite allocated ~2 KB a case for an output that is thrown away; anything else (a
+ * spec, messages, context, budget, …) gets the full parse and its issues.
+ */
+export function isPlainCase(c: unknown): boolean {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return false;
+  const o = c as Record<string, unknown>;
+  if (typeof o.id !== 'string' || o.id.length === 0 || typeof o.input !== 'string') return false;
+  for (const key of Object.keys(o)) {
+    const v = o[key];
+    switch (key) {
+      case 'id':
+      case 'input':
+        break;
+      case 'repeat':
+        if (!Number.isSafeInteger(v) || (v as number) <= 0) return false;
+        break;
+      case 'tags':
+      case 'assertions': {
+        if (!Array.isArray(v)) return false;
+        const ok = key === 'tags' ? (x: unknown) => typeof x === 'string' : isAssertionObject;
+        for (let i = 0; i < v.length; i++) if (!ok(v[i])) return false;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 /** Parses the options or throws one `AfkConfigError` with every issue (duplicate case ids included). */
 export function parseSuiteOptions(options: RunSuiteOptions): RunSuiteOptions {
   const issues: AfkIssue[] = [];
-  const parsed = RunSuiteOptionsSchema.safeParse(options);
+  const cases: unknown = (options as { cases?: unknown } | null)?.cases;
+  if (Array.isArray(cases)) {
+    for (let i = 0; i < cases.length; i++) {
+      if (isPlainCase(cases[i])) continue;
+      const r = EvalCaseSchema.safeParse(cases[i]);
+      if (!r.success)
+        issues.push(...fromZodIssues(r.error.issues.map((x) => ({ ...x, path: ['cases', i, ...x.path] }))));
+    }
+  }
+  const parsed = OptionsWithoutCases.safeParse(options);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
   const seen = new Set<string>();
   for (const [i, c] of (Array.isArray(options?.cases) ? options.cases : []).entries()) {

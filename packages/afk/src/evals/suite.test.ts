@@ -9,6 +9,7 @@ import { completed, finalTextContains } from './assertions/text.js';
 import { toolCalled } from './assertions/tools.js';
 import type { EvalCase } from './models/case.js';
 import type { SuiteReport } from './models/report.js';
+import { expandStoredReport } from './models/stored-report.js';
 import { runSuite } from './suite.js';
 import type { SuiteProgress } from './suite-options.js';
 import { researchAgent } from './test-support/fixtures.js';
@@ -280,7 +281,13 @@ describe('runSuite', () => {
     expect(saved[0]).toMatchObject({ suiteId: 'smoke-suite', startedAt: report.startedAt });
     const { outputs, ...rest } = report;
     expect(outputs.junit).toContain('<testsuites');
-    expect(saved[0]!.report).toEqual(JSON.parse(JSON.stringify(rest)));
+    // Saved compact (the one trial's fields once, on the case), expanded back to the report.
+    const stored = saved[0]!.report as { cases: Array<Record<string, unknown>> };
+    expect(stored.cases[0]).not.toHaveProperty('trials');
+    expect(stored.cases[0]!.counters).toEqual(report.cases[0]!.trials[0]!.counters);
+    expect(expandStoredReport(saved[0]!.report)).toEqual(
+      JSON.parse(JSON.stringify({ ...rest, outputs: {} })),
+    );
     await runSuite({ cases: [{ id: 'a', input: 'q' }], agent: researchAgent(), runner, store: false });
     expect(await store.listEvalReports()).toHaveLength(1);
   });

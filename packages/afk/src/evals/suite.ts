@@ -1,7 +1,7 @@
 import { Runner } from '../core/runner.js';
 import { toErrorInfo } from '../errors/index.js';
 import type { UsageAggregate } from '../events/records.js';
-import { hashValue, toJSONValue } from '../internal/json.js';
+import { hashValue } from '../internal/json.js';
 import type { LLMClient } from '../llms/types.js';
 import { caseReport, skippedCase, summarise } from './aggregate.js';
 import { compareWithBaseline, parseBaseline } from './baseline.js';
@@ -14,6 +14,7 @@ import {
   type SuiteReport,
   type TrialReport,
 } from './models/report.js';
+import { toStoredReport } from './models/stored-report.js';
 import { renderReports } from './reporters/render.js';
 import { parseSuiteOptions, type RunSuiteOptions } from './suite-options.js';
 import { runTrial } from './trial.js';
@@ -213,9 +214,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
   };
   const store = opts.store === false ? undefined : (opts.store ?? runner.store);
   if (store) {
-    const { outputs: _outputs, ...persisted } = report;
     try {
-      await store.putEvalReport({ suiteId: report.suiteId, startedAt, report: toJSONValue(persisted) });
+      await store.putEvalReport({ suiteId: report.suiteId, startedAt, report: toStoredReport(report) });
     } catch (e) {
       // The report is still returned (and rendered): a store that refuses it loses nothing here.
       report.warnings = [`the report was not saved to the store: ${toErrorInfo(e).message}`];

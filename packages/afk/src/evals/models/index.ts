@@ -49,3 +49,9 @@ export {
   type SuiteSummary,
   type TrialReport,
 } from './report.js';
+export {
+  expandStoredReport,
+  type StoredCaseReport,
+  type StoredSuiteReport,
+  toStoredReport,
+} from './stored-report.js';
