@@ -1,18 +1,16 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { shapeRecord } from '../debugger/payload.js';
 import { AfkConfigError, AfkError, formatIssues, fromZodIssues } from '../errors/index.js';
 import type { RunEvent } from '../events/run-event.js';
-import { durationMs } from '../internal/duration.js';
-import { DEFAULT_REDACT_KEYS } from '../internal/redact.js';
 import type { MemoryStore, StoreBatch } from '../memory/types.js';
-import { BridgedStore } from './bridged-store.js';
 import {
-  type AcceptDecisionsOptions,
-  type BridgeDecisionOutcome,
-  DecisionApplier,
-} from './decision-apply.js';
-import type { BridgeDecisionEvent } from './decision-protocol.js';
-import { DecisionStream } from './decision-stream.js';
+  type DevtoolsBridgeOptions,
+  DevtoolsBridgeOptionsSchema,
+  type DevtoolsBridgeStats,
+} from './bridge-options.js';
+import { BridgedStore } from './bridged-store.js';
+import type { AcceptDecisionsOptions } from './decision-apply.js';
+import { DecisionLink } from './decision-link.js';
 import {
   BRIDGE_PATHS,
   BRIDGE_PROTOCOL_VERSION,
@@ -20,47 +18,6 @@ import {
   type BridgeSource,
 } from './protocol.js';
 import { type BridgeBatch, toBridgeBatch } from './shape.js';
-
-/** Validates `DevtoolsBridgeOptions`; `devtoolsBridge` reports every issue at once. */
-export const DevtoolsBridgeOptionsSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  token: z.string().min(1).max(1_000).optional(),
-  source: z.string().min(1).max(200).optional(),
-  redactKeys: z.array(z.string()).default([...DEFAULT_REDACT_KEYS]),
-  maxPayloadChars: z.number().int().positive().default(100_000),
-  flushMs: durationMs('nonnegative').default(50),
-  maxBatchesPerPost: z.number().int().positive().max(1_000).default(200),
-  maxBufferedBatches: z.number().int().positive().default(5_000),
-  timeoutMs: durationMs('positive').default(5_000),
-  retryMs: durationMs('positive').default(500),
-  maxRetryMs: durationMs('positive').default(10_000),
-  onError: z
-    .custom<(error: AfkError) => void>((v) => typeof v === 'function', 'must be a function')
-    .optional(),
-  fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
-});
-
-/** Options of `devtoolsBridge`; see the function for defaults. */
-export type DevtoolsBridgeOptions = z.input<typeof DevtoolsBridgeOptionsSchema>;
-
-/** Counters of a bridge (`bridge.stats()`). */
-export interface DevtoolsBridgeStats {
-  /** Batches the server accepted. */
-  sent: number;
-  /** Batches waiting to be sent. */
-  buffered: number;
-  /** Batches dropped, oldest first, while the server was unreachable and the buffer full. */
-  dropped: number;
-  /** Batches the server refused as invalid or too large (4xx); they are not retried. */
-  refused: number;
-  /** Failed posts (unreachable, timeout, 5xx, 401/403). */
-  errors: number;
-  /** True after a post succeeded, false after one failed. */
-  connected: boolean;
-  /** True once the decision stream connected (`acceptDecisions`), until `close()`. */
-  listening: boolean;
-  lastError?: { code: string; message: string };
-}
 
 const EVENTS_PER_FILL = 1_000;
 const TRACKED_RUNS = 10_000;
@@ -111,7 +68,7 @@ export class DevtoolsBridge {
   private readonly stores = new Set<MemoryStore>();
   /** The stores `wrap` returned: decisions from the page are written through them (and echoed back). */
   private readonly wrappers = new Set<MemoryStore>();
-  private decisions: DecisionStream | undefined;
+  private decisions: DecisionLink | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight: Promise<void> | undefined;
   private postSeq = 0;
@@ -174,38 +131,22 @@ export class DevtoolsBridge {
    */
   acceptDecisions(options: AcceptDecisionsOptions = {}): void {
     if (this.closed) return;
-    const applier = new DecisionApplier(() => this.wrappers, options);
-    const deliver = (outcome: BridgeDecisionOutcome) => {
-      if (outcome.kind === 'refused') this.report(outcome.error);
-      try {
-        options.onDecision?.(outcome);
-      } catch {
-        // a failing handler must not stop the stream
-      }
-    };
-    this.applyDecision = async (ev) => {
-      const first = await applier.apply(ev);
-      // A resume runs beside the stream: the decisions behind it are not held up.
-      if (typeof first === 'function') void first().then(deliver);
-      else deliver(first);
-    };
-    if (this.decisions) return;
-    this.decisions = new DecisionStream({
+    this.decisions ??= new DecisionLink({
       url: this.o.url,
       sourceId: this.source.id,
       token: this.o.token,
       fetch: this.doFetch,
       retryMs: this.o.retryMs,
       maxRetryMs: this.o.maxRetryMs,
-      onDecision: (ev) => this.applyDecision(ev),
+      timeoutMs: this.o.timeoutMs,
+      stores: () => this.wrappers,
       report: (e) => this.report(e),
-      onConnected: () => {
+      onListening: () => {
         this.counters.listening = true;
       },
     });
+    this.decisions.accept(options);
   }
-
-  private applyDecision: (ev: BridgeDecisionEvent) => Promise<void> = async () => undefined;
 
   /**
    * Queues one written batch (synchronous, never throws). `from` is the store it was written to,

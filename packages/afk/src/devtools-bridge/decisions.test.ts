@@ -287,11 +287,23 @@ describe('two-way devtools bridge', { timeout: 30_000 }, () => {
     // A fake server: the first connection sends junk and one decision then drops; the second
     // must come back with lastEventId=0 and gets the next decision.
     const seen: string[] = [];
+    const reports: string[] = [];
     const conns: ServerResponse[] = [];
     const fake = createServer((req, res) => {
       if (req.url?.startsWith(BRIDGE_PATHS.ingest)) {
         req.resume();
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":0,"duplicate":false}');
+        return;
+      }
+      if (req.url?.startsWith(BRIDGE_DECISION_PATHS.outcome)) {
+        let body = '';
+        req.setEncoding('utf8').on('data', (d: string) => {
+          body += d;
+        });
+        req.on('end', () => {
+          reports.push(body);
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
         return;
       }
       seen.push(req.url ?? '');
@@ -352,5 +364,10 @@ describe('two-way devtools bridge', { timeout: 30_000 }, () => {
     expect(bridge.stats().listening).toBe(true);
     await bridge.close();
     expect(bridge.stats().listening).toBe(false);
+    // Each outcome was reported back (close() waits for the reports under way).
+    expect(reports.map((r) => JSON.parse(r) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ id: 0, approvalId: 'ghost-0', outcome: 'refused', code: 'approval_not_found' }),
+      expect.objectContaining({ id: 1, approvalId: 'ghost-1', outcome: 'refused', code: 'approval_not_found' }),
+    ]);
   });
 });

@@ -3,21 +3,32 @@
  * the wire format and idempotent ingestion the devtools page uses on the other end.
  * See docs/devtools-bridge.md.
  */
+export { DevtoolsBridge, devtoolsBridge } from './bridge.js';
 export {
-  DevtoolsBridge,
   type DevtoolsBridgeOptions,
   DevtoolsBridgeOptionsSchema,
   type DevtoolsBridgeStats,
-  devtoolsBridge,
-} from './bridge.js';
+} from './bridge-options.js';
 export type { AcceptDecisionsOptions, BridgeDecisionOutcome } from './decision-apply.js';
 export {
+  type BridgeDecisionResult,
+  type DecideOverBridgeOptions,
+  decideOverBridge,
+} from './decision-client.js';
+export {
   BRIDGE_DECISION_PATHS,
+  BRIDGE_OUTCOME_MESSAGE_MAX,
   type BridgeDecisionAccepted,
   type BridgeDecisionEvent,
   BridgeDecisionEventSchema,
   type BridgeDecisionMessage,
   BridgeDecisionMessageSchema,
+  type BridgeDecisionReport,
+  BridgeDecisionReportSchema,
+  type BridgeDecisionState,
+  BridgeDecisionStateSchema,
+  type BridgeDecisionStatus,
+  BridgeDecisionStatusSchema,
 } from './decision-protocol.js';
 export { applyBridgeBatch, type BridgeApplyResult, type BridgeRejection } from './ingest.js';
 export {

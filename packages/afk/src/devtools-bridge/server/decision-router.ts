@@ -4,8 +4,11 @@ import type {
   BridgeDecisionAccepted,
   BridgeDecisionEvent,
   BridgeDecisionMessage,
+  BridgeDecisionReport,
+  BridgeDecisionStatus,
 } from '../decision-protocol.js';
 import { BRIDGE_PROTOCOL_VERSION, type BridgeIngestMessage } from '../protocol.js';
+import { DecisionOutcomes } from './decision-outcomes.js';
 
 /** Approvals the router remembers (the newest; older ones can no longer be decided from a page). */
 const TRACKED_APPROVALS = 50_000;
@@ -23,6 +26,7 @@ interface Tracked {
 }
 
 interface SourceLine {
+  label: string;
   next: number;
   kept: Array<{ id: number; frame: string }>;
   streams: Set<ServerResponse>;
@@ -48,8 +52,20 @@ export class DecisionRouter {
   private readonly lines = new Map<string, SourceLine>();
   /** Counters for `stats()`. */
   readonly counters = { decisions: 0, refusedDecisions: 0 };
+  /** What became of the routed decisions (reported by the Node sources, or timed out). */
+  private readonly outcomes: DecisionOutcomes;
 
-  constructor(private readonly isSending: (sourceId: string) => boolean) {}
+  constructor(
+    private readonly isSending: (sourceId: string) => boolean,
+    /** How long a routed decision waits for its source's report before it is `not_delivered`. */
+    decisionTimeoutMs = 15_000,
+  ) {
+    // A decision that was not applied can be made again from the page (e.g. a corrected edit).
+    this.outcomes = new DecisionOutcomes(decisionTimeoutMs, (approvalId) => {
+      const a = this.approvals.get(approvalId);
+      if (a) a.routed = false;
+    });
+  }
 
   /** Learns the approvals of one ingested message; a closing source's decision streams end. */
   track(msg: BridgeIngestMessage): void {
@@ -119,6 +135,8 @@ export class DecisionRouter {
     if (line.kept.length > KEPT_DECISIONS) line.kept.shift();
     for (const s of line.streams) s.write(f);
     a.routed = true;
+    line.label = a.label;
+    this.outcomes.routed(a.source, event.id, msg.approvalId, a.label);
     this.counters.decisions++;
     return { ok: true, value: { id: event.id, source: a.source, delivered: line.streams.size > 0 } };
   }
@@ -127,7 +145,7 @@ export class DecisionRouter {
   connect(res: ServerResponse, sourceId: string, lastEventId: number): void {
     let line = this.lines.get(sourceId);
     if (!line) {
-      line = { next: 0, kept: [], streams: new Set() };
+      line = { label: sourceId, next: 0, kept: [], streams: new Set() };
       this.lines.set(sourceId, line);
     }
     res.write('retry: 1000\n\n');
@@ -136,6 +154,16 @@ export class DecisionRouter {
     const streams = line.streams;
     streams.add(res);
     res.on('close', () => streams.delete(res));
+  }
+
+  /** A Node source's report on decision `id`; undefined when it routed no such decision. */
+  report(r: BridgeDecisionReport): BridgeDecisionStatus | undefined {
+    return this.outcomes.report(r);
+  }
+
+  /** What became of decision `id` of `source` (waiting up to `waitMs` for a final state). */
+  status(source: string, id: number, waitMs: number, signal?: AbortSignal) {
+    return this.outcomes.status(source, id, waitMs, signal);
   }
 
   keepAlive(): void {
@@ -151,6 +179,7 @@ export class DecisionRouter {
 
   close(): void {
     for (const id of [...this.lines.keys()]) this.endSource(id);
+    this.outcomes.close();
   }
 
   private endSource(sourceId: string): void {
@@ -158,6 +187,7 @@ export class DecisionRouter {
     if (!line) return;
     for (const s of line.streams) s.end();
     this.lines.delete(sourceId);
+    this.outcomes.sourceEnded(sourceId, line.label);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   BRIDGE_DECISION_PATHS,
   type BridgeDecisionMessage,
   BridgeDecisionMessageSchema,
+  BridgeDecisionReportSchema,
 } from '../decision-protocol.js';
 import {
   BRIDGE_PATHS,
@@ -49,6 +50,8 @@ export const DevtoolsServerOptionsSchema = z.object({
     .positive()
     .default(10 * 60_000),
   keepAliveMs: z.number().int().positive().default(15_000),
+  /** How long a decision routed to a Node source waits for its report before it reads `not_delivered`. */
+  decisionTimeoutMs: z.number().int().positive().default(15_000),
   version: z.string().default('unknown'),
 });
 export type DevtoolsServerOptions = z.input<typeof DevtoolsServerOptionsSchema>;
@@ -113,7 +116,7 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
     );
   const app = o.appDir !== undefined && isAppDir(o.appDir) ? new StaticApp(o.appDir) : undefined;
   const hub = new BridgeHub(o, `afk devtools ${o.version}`);
-  const router = new DecisionRouter((id) => hub.hasSource(id));
+  const router = new DecisionRouter((id) => hub.hasSource(id), o.decisionTimeoutMs);
   const info: BridgeInfo = {
     app: 'afk-devtools',
     version: o.version,
@@ -182,6 +185,38 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
         const r = router.decide(msg as BridgeDecisionMessage);
         if (!r.ok) throw new HttpError(r.refusal.status, r.refusal.code, r.refusal.message);
         return json(res, 202, r.value);
+      }
+      if (path === BRIDGE_DECISION_PATHS.outcome) {
+        allow(req, ['POST']);
+        const msg = parseMessage(
+          BridgeDecisionReportSchema,
+          await readJson(req, REPORT_BODY_BYTES),
+          'a decision report',
+        );
+        const status = router.report(msg);
+        if (!status)
+          throw new HttpError(
+            404,
+            'unknown_decision',
+            `no decision ${msg.id} on approval ${msg.approvalId} was routed to ${msg.source}`,
+          );
+        return json(res, 200, status);
+      }
+      if (path === BRIDGE_DECISION_PATHS.status) {
+        allow(req, ['GET']);
+        const source = url.searchParams.get('source') ?? '';
+        const id = Number(url.searchParams.get('id'));
+        const waitMs = Number(url.searchParams.get('waitMs') ?? 0);
+        if (source.length === 0 || source.length > 200 || !Number.isSafeInteger(id) || id < 0)
+          throw new HttpError(400, 'invalid_query', 'give ?source=<source id>&id=<decision number>');
+        if (!Number.isFinite(waitMs) || waitMs < 0)
+          throw new HttpError(400, 'invalid_query', 'waitMs is a number of milliseconds');
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
+        const status = await router.status(source, id, waitMs, gone.signal);
+        if (!status)
+          throw new HttpError(404, 'unknown_decision', `the server knows no decision ${id} of ${source}`);
+        return json(res, 200, status);
       }
       if (path === BRIDGE_DECISION_PATHS.decisions) {
         allow(req, ['GET']);
@@ -263,6 +298,8 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions = {}): 
 
 /** A decision is small: a page never needs more (edited args included). */
 const DECISION_BODY_BYTES = 256 * 1024;
+/** A decision report is a code and a sentence. */
+const REPORT_BODY_BYTES = 16 * 1024;
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
