@@ -101,7 +101,8 @@ export async function decideOverBridge(o: DecideOverBridgeOptions): Promise<Brid
       return {
         state: 'not_delivered',
         code: 'unknown_decision',
-        message: 'the devtools server no longer knows this decision (was it restarted?); nothing is known to be decided',
+        message:
+          'the devtools server no longer knows this decision (was it restarted?); nothing is known to be decided',
         id,
         source,
       };
@@ -109,7 +110,8 @@ export async function decideOverBridge(o: DecideOverBridgeOptions): Promise<Brid
       const code = status.code ?? status.state;
       const text = status.message ?? '';
       if (status.state === 'applied') return { state: 'applied', id, source };
-      if (status.state === 'refused') return { state: 'refused', by: 'node', code, message: text, id, source };
+      if (status.state === 'refused')
+        return { state: 'refused', by: 'node', code, message: text, id, source };
       return { state: 'not_delivered', code, message: text, id, source };
     }
     // `undefined`: the request failed; wait a little before the next (still pending: ask again).

@@ -1,6 +1,10 @@
 import { AfkError } from '../errors/index.js';
 import type { MemoryStore } from '../memory/types.js';
-import { type AcceptDecisionsOptions, type BridgeDecisionOutcome, DecisionApplier } from './decision-apply.js';
+import {
+  type AcceptDecisionsOptions,
+  type BridgeDecisionOutcome,
+  DecisionApplier,
+} from './decision-apply.js';
 import {
   BRIDGE_DECISION_PATHS,
   BRIDGE_OUTCOME_MESSAGE_MAX,

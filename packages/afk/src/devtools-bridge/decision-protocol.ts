@@ -109,7 +109,10 @@ export const BridgeDecisionStatusSchema = z.object({
   approvalId: ID,
   state: BridgeDecisionStateSchema,
   code: CODE.optional(),
-  message: z.string().max(BRIDGE_OUTCOME_MESSAGE_MAX * 2).optional(),
+  message: z
+    .string()
+    .max(BRIDGE_OUTCOME_MESSAGE_MAX * 2)
+    .optional(),
   /** When the state last changed (ms since the epoch). */
   at: z.number(),
 });

@@ -365,9 +365,20 @@ describe('two-way devtools bridge', { timeout: 30_000 }, () => {
     await bridge.close();
     expect(bridge.stats().listening).toBe(false);
     // Each outcome was reported back (close() waits for the reports under way).
-    expect(reports.map((r) => JSON.parse(r) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ id: 0, approvalId: 'ghost-0', outcome: 'refused', code: 'approval_not_found' }),
-      expect.objectContaining({ id: 1, approvalId: 'ghost-1', outcome: 'refused', code: 'approval_not_found' }),
+    const parsed = reports.map((r) => JSON.parse(r) as { id: number });
+    expect(parsed.sort((a, b) => a.id - b.id)).toEqual([
+      expect.objectContaining({
+        id: 0,
+        approvalId: 'ghost-0',
+        outcome: 'refused',
+        code: 'approval_not_found',
+      }),
+      expect.objectContaining({
+        id: 1,
+        approvalId: 'ghost-1',
+        outcome: 'refused',
+        code: 'approval_not_found',
+      }),
     ]);
   });
 });
