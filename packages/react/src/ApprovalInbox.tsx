@@ -1,5 +1,14 @@
 import type { AgentResult, ApprovalDecision, ApprovalRequest } from 'afk/core';
-import { createRef, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createRef,
+  Fragment,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { ApprovalCard, type ApprovalCardHandle } from './ApprovalCard.js';
 import { APPROVAL_INBOX_KEYS, inboxKeyAction } from './inbox-keys.js';
 import type { RunHosts } from './run-hosts.js';
@@ -64,6 +73,8 @@ function typing(e: KeyboardEvent): boolean {
 }
 
 type Notice = { approvalId: string; tone: 'info' | 'ok' | 'error'; text: string };
+/** Why the last decision on an approval was not taken (shown beside its card until the next). */
+type Refusal = { code?: string; message: string };
 
 function outcomeText(a: ApprovalRequest, o: DecideOutcome): Notice {
   switch (o.kind) {
@@ -118,6 +129,16 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
   const [onlyThread, setOnlyThread] = useState(false);
   const [busy, setBusy] = useState<string>();
   const [notice, setNotice] = useState<Notice>();
+  const [refusals, setRefusals] = useState<Readonly<Record<string, Refusal>>>({});
+  const dropRefusal = useCallback(
+    (id: string) =>
+      setRefusals((r) => {
+        if (!(id in r)) return r;
+        const { [id]: _, ...rest } = r;
+        return rest;
+      }),
+    [],
+  );
   const [now, setNow] = useState(() => Date.now());
   const rootRef = useRef<HTMLElement>(null);
   const {
@@ -165,23 +186,34 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
   const onDecide = useCallback(
     async (a: ApprovalRequest, d: ApprovalDecision) => {
       setBusy(a.id);
-      setNotice({ approvalId: a.id, tone: 'info', text: `Deciding ${a.toolName}…` });
+      dropRefusal(a.id);
+      const owner = remote?.ownerOf(a);
+      setNotice({
+        approvalId: a.id,
+        tone: 'info',
+        text:
+          owner === undefined
+            ? `Deciding ${a.toolName}…`
+            : `Sent to ${owner}; waiting for its answer on ${a.toolName}…`,
+      });
       try {
         const outcome = await decide(a, d);
         setNotice(outcomeText(a, outcome));
         onDecided?.(a, outcome);
       } catch (err) {
         const e = err as { code?: string; message?: string };
+        const message = e.message ?? String(err);
         setNotice({
           approvalId: a.id,
           tone: 'error',
-          text: `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
+          text: `${e.code ? `${e.code}: ` : ''}${message}`,
         });
+        setRefusals((r) => ({ ...r, [a.id]: { ...(e.code ? { code: e.code } : {}), message } }));
       } finally {
         setBusy(undefined);
       }
     },
-    [decide, onDecided],
+    [decide, onDecided, remote, dropRefusal],
   );
 
   // Keyboard (APPROVAL_INBOX_KEYS): j/k move, a approve (Enter confirms), r reject, e edit, Esc cancel.
@@ -317,19 +349,48 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
         </p>
       ) : (
         <div className="afk-approval-list">
-          {visible.map((a) => (
-            <ApprovalCard
-              key={a.id}
-              approval={a}
-              selected={a.id === selectedId}
-              onSelect={() => select(a.id)}
-              now={now}
-              runHref={runHref}
-              onDecide={onDecide}
-              busy={busy === a.id}
-              handle={handleOf(a.id)}
-            />
-          ))}
+          {visible.map((a) => {
+            const refusal = refusals[a.id];
+            return (
+              <Fragment key={a.id}>
+                <ApprovalCard
+                  approval={a}
+                  selected={a.id === selectedId}
+                  onSelect={() => select(a.id)}
+                  now={now}
+                  runHref={runHref}
+                  onDecide={onDecide}
+                  busy={busy === a.id}
+                  handle={handleOf(a.id)}
+                />
+                {refusal && (
+                  <div
+                    className="afk-approval-refusal"
+                    role="alert"
+                    data-testid="decision-refusal"
+                    data-approval-id={a.id}
+                    data-code={refusal.code}
+                  >
+                    <span>
+                      <strong>Not decided</strong>
+                      {a.status === 'pending' ? ' — it still waits' : ''}:{' '}
+                      {refusal.code && <code className="afk-refusal-code">{refusal.code}</code>}{' '}
+                      {refusal.message}
+                    </span>
+                    <button
+                      type="button"
+                      className="afk-refusal-dismiss"
+                      aria-label={`Dismiss why the decision on ${a.toolName} was not taken`}
+                      data-testid="decision-refusal-dismiss"
+                      onClick={() => dropRefusal(a.id)}
+                    >
+                      ×
+                    </button>
+                  </div>
+                )}
+              </Fragment>
+            );
+          })}
         </div>
       )}
       <p className="afk-keys-help afk-muted afk-small">

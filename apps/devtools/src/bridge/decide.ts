@@ -1,13 +1,13 @@
 import type { RemoteDecisions } from '@afk/react';
 import type { ApprovalDecision, ApprovalRequest } from 'afk/core';
-import {
-  BRIDGE_DECISION_PATHS,
-  BRIDGE_PROTOCOL_VERSION,
-  type BridgeDecisionMessage,
-} from 'afk/devtools-bridge';
+import { decideOverBridge } from 'afk/devtools-bridge';
 import { useBridgeStore } from './status';
 
-/** A decision the bridge server refused (`code` as the server said it: `not_listening`, `source_gone`, …). */
+/**
+ * A decision that was not taken: refused by the bridge server (`not_listening`, `source_gone`,
+ * `unknown_approval`, `approval_stale`, …) or by the Node process (`approval_stale`,
+ * `invalid_argument`, …), or `not_delivered` (no answer in time). `code` is as they said it.
+ */
 export class BridgeDecisionError extends Error {
   constructor(
     readonly code: string,
@@ -26,42 +26,19 @@ export function bridgedOwner(approval: ApprovalRequest): string | undefined {
 
 /**
  * Sends a decision on a bridged (Node) run's approval to the `afk devtools` server, which routes
- * it to the Node process that asked; that process records it and resumes the run, and its
- * writes come back over the bridge. Same origin, so the token cookie (when the server has one)
- * goes along. Rejects with the server's code and message when it refuses.
+ * it to the Node process that asked, and waits (bounded) for that process's answer. Resolves once
+ * it recorded the decision (it resumes the run; its writes come back over the bridge). Rejects
+ * with a `BridgeDecisionError` when the server or the Node process refused it, or it was not
+ * delivered. Same origin, so the token cookie (when the server has one) goes along.
  */
 export async function sendBridgeDecision(
   approval: ApprovalRequest,
   decision: ApprovalDecision,
 ): Promise<void> {
-  const message: BridgeDecisionMessage = {
-    v: BRIDGE_PROTOCOL_VERSION,
-    approvalId: approval.id,
-    argsHash: approval.argsHash,
-    decision,
-  };
-  let res: Response;
-  try {
-    res = await fetch(new URL(BRIDGE_DECISION_PATHS.decide, location.href), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(message),
-      credentials: 'same-origin',
-    });
-  } catch (e) {
-    throw new BridgeDecisionError(
-      'bridge_unreachable',
-      `the devtools server cannot be reached (${e instanceof Error ? e.message : String(e)}); nothing was decided`,
-    );
-  }
-  if (res.ok) return;
-  const body = (await res.json().catch(() => undefined)) as
-    | { error?: { code?: string; message?: string } }
-    | undefined;
-  throw new BridgeDecisionError(
-    body?.error?.code ?? `http_${res.status}`,
-    body?.error?.message ?? `the devtools server answered HTTP ${res.status}; nothing was decided`,
-  );
+  const r = await decideOverBridge({ url: location.href, approval, decision });
+  if (r.state === 'applied') return;
+  const who = r.state === 'refused' && r.by === 'node' ? 'the Node process refused it: ' : '';
+  throw new BridgeDecisionError(r.code, `${who}${r.message}`);
 }
 
 /** `RemoteDecisions` for the inbox: bridged runs are decided in their Node process. */

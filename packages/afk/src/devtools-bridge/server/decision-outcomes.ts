@@ -99,7 +99,8 @@ export class DecisionOutcomes {
     signal?: AbortSignal,
   ): Promise<BridgeDecisionStatus | undefined> {
     const entry = this.entries.get(key(source, id));
-    if (!entry || entry.status.state !== 'pending' || waitMs <= 0) return entry?.status;
+    if (!entry) return undefined;
+    if (entry.status.state !== 'pending' || waitMs <= 0) return entry.status;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(t);
