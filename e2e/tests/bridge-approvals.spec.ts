@@ -58,3 +58,42 @@ test("approving a Node run's approval in the page resumes the run in Node", asyn
     await node.stop();
   }
 });
+
+test('a decision the Node process refuses shows its reason beside the approval, which still waits', async ({
+  page,
+}) => {
+  await page.goto(`${server.url}/#/approvals`);
+  await expect(page.getByTestId('bridge-status')).toHaveAttribute('data-state', 'connected');
+
+  // The script rejects the approval on its raw store (a terminal prompt the page never saw).
+  const node = new Child(
+    spawn(process.execPath, [script, server.url, 'e2e node terminal', 'decided-in-terminal'], { cwd: e2eDir }),
+  );
+  try {
+    const paused = JSON.parse((await node.waitFor(/PAUSED (.*)\n/))[1] as string);
+    const card = page.locator(`[data-testid="approval-item"][data-approval-id="${paused.approvalId}"]`);
+    await expect(card).toHaveAttribute('data-status', 'pending');
+    await card.getByTestId('approve-button').click();
+
+    // The Node process refused it (already decided there), and the page says so beside the card.
+    const refusal = page.locator(`[data-testid="decision-refusal"][data-approval-id="${paused.approvalId}"]`);
+    await expect(refusal).toHaveAttribute('data-code', 'approval_stale');
+    await expect(refusal).toContainText('the Node process refused it');
+    await expect(refusal).toContainText('already decided (rejected)');
+    await expect(refusal).toContainText('it still waits');
+    await expect(page.getByTestId('decision-notice')).toContainText('approval_stale');
+    await expect(card).toHaveAttribute('data-status', 'pending');
+    await expect(card.getByTestId('approve-button')).toBeEnabled();
+
+    const refused = JSON.parse((await node.waitFor(/REFUSED (.*)\n/))[1] as string);
+    expect(refused).toMatchObject({ code: 'approval_stale' });
+    expect(node.out).not.toContain('TOOL_RAN');
+    expect(await node.exited).toBe(0);
+
+    // Dismissed, the reason goes.
+    await refusal.getByTestId('decision-refusal-dismiss').click();
+    await expect(refusal).toHaveCount(0);
+  } finally {
+    await node.stop();
+  }
+});
