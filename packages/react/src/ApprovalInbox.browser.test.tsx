@@ -168,4 +168,46 @@ describe('ApprovalInbox', () => {
     expect(q('[data-testid="approval-decision"]')?.textContent).toContain('expired without a decision');
     expect(q('[data-testid="approve-button"]')).toBeNull();
   });
+  it('a decision another process refuses shows its reason beside the card, which still waits; a retry clears it', async () => {
+    const fx = await pausedRuns(1);
+    let answer: { code: string; message: string } | undefined = {
+      code: 'approval_stale',
+      message: 'the Node process refused it: approval was already decided (rejected)',
+    };
+    const calls: string[] = [];
+    root = createRoot(container);
+    root.render(
+      <AfkProvider store={fx.store} runner={fx.runner}>
+        <ApprovalInbox
+          remote={{
+            ownerOf: () => 'the Node process (test)',
+            decide: async (a) => {
+              calls.push(a.id);
+              if (answer) throw Object.assign(new Error(answer.message), { code: answer.code });
+            },
+          }}
+        />
+      </AfkProvider>,
+    );
+    await expect.poll(() => container.querySelectorAll('[data-testid="approval-item"]').length).toBe(1);
+    await userEvent.click(q('[data-testid="approve-button"]', card()) as HTMLElement);
+    await expect.poll(() => q('[data-testid="decision-refusal"]')?.dataset.code).toBe('approval_stale');
+    const refusal = q('[data-testid="decision-refusal"]') as HTMLElement;
+    expect(refusal.getAttribute('role')).toBe('alert');
+    expect(refusal.dataset.approvalId).toBe(card().dataset.approvalId);
+    expect(refusal.textContent).toContain('Not decided — it still waits');
+    expect(refusal.textContent).toContain('already decided (rejected)');
+    // Right under its card, and the card still waits (nothing was decided here).
+    expect(card().nextElementSibling).toBe(refusal);
+    expect(card().dataset.status).toBe('pending');
+    expect(q('[data-testid="approvals-count-pending"]')?.textContent).toBe('1');
+
+    answer = undefined;
+    await userEvent.click(q('[data-testid="approve-button"]', card()) as HTMLElement);
+    await expect
+      .poll(() => q('[data-testid="decision-notice"]')?.textContent)
+      .toBe('Decided; the Node process (test) resumes it.');
+    expect(q('[data-testid="decision-refusal"]')).toBeNull();
+    expect(calls).toHaveLength(2);
+  });
 });
