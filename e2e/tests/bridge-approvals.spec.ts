@@ -67,7 +67,9 @@ test('a decision the Node process refuses shows its reason beside the approval, 
 
   // The script rejects the approval on its raw store (a terminal prompt the page never saw).
   const node = new Child(
-    spawn(process.execPath, [script, server.url, 'e2e node terminal', 'decided-in-terminal'], { cwd: e2eDir }),
+    spawn(process.execPath, [script, server.url, 'e2e node terminal', 'decided-in-terminal'], {
+      cwd: e2eDir,
+    }),
   );
   try {
     const paused = JSON.parse((await node.waitFor(/PAUSED (.*)\n/))[1] as string);

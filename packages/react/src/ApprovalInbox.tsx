@@ -203,10 +203,11 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
       } catch (err) {
         const e = err as { code?: string; message?: string };
         const message = e.message ?? String(err);
+        // The reason itself shows under the card (it stays there; the notice is replaced).
         setNotice({
           approvalId: a.id,
           tone: 'error',
-          text: `${e.code ? `${e.code}: ` : ''}${message}`,
+          text: `Not decided${e.code ? ` (${e.code})` : ''}: the reason is under the ${a.toolName} card.`,
         });
         setRefusals((r) => ({ ...r, [a.id]: { ...(e.code ? { code: e.code } : {}), message } }));
       } finally {
