@@ -10,6 +10,7 @@ import {
   useState,
 } from 'react';
 import { ApprovalCard, type ApprovalCardHandle } from './ApprovalCard.js';
+import { DecisionRefusal, type Refusal } from './DecisionRefusal.js';
 import { APPROVAL_INBOX_KEYS, inboxKeyAction } from './inbox-keys.js';
 import type { RunHosts } from './run-hosts.js';
 import {
@@ -73,8 +74,6 @@ function typing(e: KeyboardEvent): boolean {
 }
 
 type Notice = { approvalId: string; tone: 'info' | 'ok' | 'error'; text: string };
-/** Why the last decision on an approval was not taken (shown beside its card until the next). */
-type Refusal = { code?: string; message: string };
 
 function outcomeText(a: ApprovalRequest, o: DecideOutcome): Notice {
   switch (o.kind) {
@@ -365,29 +364,7 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
                   handle={handleOf(a.id)}
                 />
                 {refusal && (
-                  <div
-                    className="afk-approval-refusal"
-                    role="alert"
-                    data-testid="decision-refusal"
-                    data-approval-id={a.id}
-                    data-code={refusal.code}
-                  >
-                    <span>
-                      <strong>Not decided</strong>
-                      {a.status === 'pending' ? ' — it still waits' : ''}:{' '}
-                      {refusal.code && <code className="afk-refusal-code">{refusal.code}</code>}{' '}
-                      {refusal.message}
-                    </span>
-                    <button
-                      type="button"
-                      className="afk-refusal-dismiss"
-                      aria-label={`Dismiss why the decision on ${a.toolName} was not taken`}
-                      data-testid="decision-refusal-dismiss"
-                      onClick={() => dropRefusal(a.id)}
-                    >
-                      ×
-                    </button>
-                  </div>
+                  <DecisionRefusal approval={a} refusal={refusal} onDismiss={() => dropRefusal(a.id)} />
                 )}
               </Fragment>
             );
