@@ -81,6 +81,16 @@ try {
       await page.waitForLoadState('networkidle');
       await page.evaluate(() => document.fonts.ready);
       await page.screenshot({ path: `${out}/${name}-${scheme}.png`, fullPage: true });
+      if (name === 'run') {
+        await page.getByTestId('save-case-button').click();
+        await page.getByTestId('save-case-dialog').waitFor();
+        await page.screenshot({ path: `${out}/run-save-case-${scheme}.png`, fullPage: true });
+        await page.keyboard.press('Escape');
+        await page.getByTestId('save-case-dialog').waitFor({ state: 'detached' });
+        await page.getByRole('button', { name: /Compare with/ }).click();
+        await page.getByTestId('compare-candidate').first().waitFor();
+        await page.screenshot({ path: `${out}/run-compare-${scheme}.png`, fullPage: true });
+      }
       if (name === 'evals') {
         await page.locator('.afk-eval-cell-btn').first().click();
         await page.getByRole('button', { name: 'Close case' }).waitFor();
