@@ -27,7 +27,11 @@ const server = spawn(
 );
 await new Promise((resolve, reject) => {
   const t = setTimeout(() => reject(new Error('vite preview did not start in 60 s')), 60_000);
-  server.stdout.on('data', (d) => String(d).includes(String(port)) && (clearTimeout(t), resolve()));
+  server.stdout.on('data', (d) => {
+    if (!String(d).includes(String(port))) return;
+    clearTimeout(t);
+    resolve();
+  });
 });
 
 const launch = (dir) =>

@@ -218,7 +218,11 @@ describe('EvalDashboard', () => {
     const store = new InMemoryStore();
     const long = 'Playground examples over every demo agent with scripted models (nightly regression)';
     const r = { ...report(1_000, [kase('france', 'passed')]), suiteId: 'long', name: long };
-    await store.putEvalReport({ suiteId: r.suiteId, startedAt: r.startedAt, report: r });
+    await store.putEvalReport({
+      suiteId: r.suiteId,
+      startedAt: r.startedAt,
+      report: JSON.parse(JSON.stringify(r)),
+    });
     container.style.width = '1100px';
     root = createRoot(container);
     root.render(
