@@ -34,7 +34,7 @@ function kase(id: string, trials: TrialReport[]): CaseReport {
     passed: rep.passed,
     state: 'completed',
     assertions: rep.assertions,
-    budgetViolations: [],
+    budgetViolations: rep.budgetViolations,
     durationMs: trials.reduce((s, t) => s + t.durationMs, 0),
     usage,
     judgeUsage: zero,
@@ -66,6 +66,15 @@ describe('stored eval reports in the dashboard', () => {
     const [run] = toSuiteRuns([{ suiteId: 'capitals', startedAt: 1_000, report: stored }]);
     expect(run!.report).toEqual(report);
     expect(run!.report.cases[0]!.trials).toHaveLength(1);
+  });
+
+  it('keeps a case whole when its one trial differs from it (nothing is lost)', () => {
+    const odd = { ...report, cases: [{ ...report.cases[0]!, durationMs: 999 }] };
+    const stored = toStoredReport(odd) as { cases: Array<Record<string, unknown>> };
+    expect(stored.cases[0]!.trials).toHaveLength(1);
+    expect(
+      toSuiteRuns([{ suiteId: 'capitals', startedAt: 1_000, report: stored as never }])[0]!.report,
+    ).toEqual(odd);
   });
 
   it('imports a report file in either form', () => {

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../events/run-event.js';
-import { foldTimeline, type TimelineFold, type TimelineFoldOptions, timelineOf } from './timeline-fold.js';
+import { foldTimeline, type TimelineFold, type TimelineFoldOptions } from './timeline-fold.js';
+import { timelineOf } from './timeline-spans.js';
 import type { Span, Timeline } from './types.js';
 
 /** The logs a timeline may need: the run's own and, by run id, those of its subagent runs. */

@@ -50,6 +50,7 @@ export {
   type TrialReport,
 } from './report.js';
 export {
+  type CompactCase,
   expandStoredReport,
   type StoredCaseReport,
   type StoredSuiteReport,
