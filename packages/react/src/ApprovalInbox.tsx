@@ -291,6 +291,7 @@ export function ApprovalInbox(props: ApprovalInboxProps) {
               key={t.id}
               type="button"
               role="tab"
+              className="afk-btn"
               aria-selected={tab === t.id}
               data-testid={`approvals-tab-${t.id}`}
               onClick={() => setTab(t.id)}

@@ -51,7 +51,12 @@ export function EvalCaseDetail({
           </span>{' '}
           {report.id} <span className="afk-eval-muted">{report.status}</span>
         </h3>
-        <button type="button" className="afk-eval-close" onClick={onClose} aria-label="Close case">
+        <button
+          type="button"
+          className="afk-btn afk-btn-ghost afk-eval-close"
+          onClick={onClose}
+          aria-label="Close case"
+        >
           ×
         </button>
       </header>

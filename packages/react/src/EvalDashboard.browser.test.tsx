@@ -214,6 +214,46 @@ describe('EvalDashboard', () => {
     expect(q('[data-testid="eval-case-input"]')).toBeNull();
   });
 
+  it('shows a long suite name whole and fills the width beside a short matrix', async () => {
+    const store = new InMemoryStore();
+    const long = 'Playground examples over every demo agent with scripted models (nightly regression)';
+    const r = { ...report(1_000, [kase('france', 'passed')]), suiteId: 'long', name: long };
+    await store.putEvalReport({
+      suiteId: r.suiteId,
+      startedAt: r.startedAt,
+      report: JSON.parse(JSON.stringify(r)),
+    });
+    container.style.width = '1100px';
+    root = createRoot(container);
+    root.render(
+      <AfkProvider store={store}>
+        <EvalDashboard />
+      </AfkProvider>,
+    );
+    await until(() => q('[data-testid="eval-matrix"]'));
+    const suite = q<HTMLButtonElement>('nav[aria-label="Eval suites"] button') as HTMLButtonElement;
+    expect(suite.title).toBe(long);
+    const name = suite.querySelector('.afk-eval-suite-name') as HTMLElement;
+    expect(name.textContent).toBe(long);
+    // Wrapped over several lines, nothing clipped.
+    expect(name.getBoundingClientRect().height).toBeGreaterThan(30);
+    expect(suite.scrollWidth).toBeLessThanOrEqual(suite.clientWidth);
+    expect(suite.scrollHeight).toBeLessThanOrEqual(suite.clientHeight);
+    // Before a cell is picked, a hint takes the width beside the matrix; the case replaces it.
+    const hint = q('[data-testid="eval-case-hint"]') as HTMLElement;
+    const body = q('.afk-eval-body') as HTMLElement;
+    expect(body.getBoundingClientRect().right - hint.getBoundingClientRect().right).toBeLessThan(4);
+    expect(hint.getBoundingClientRect().width).toBeGreaterThan(300);
+    await userEvent.click(q('button[aria-label="france run 1: passed"]') as HTMLElement);
+    await until(() => q('[data-testid="eval-case-detail"]'));
+    expect(q('[data-testid="eval-case-hint"]')).toBeNull();
+    // Every control carries a class of its own (no reliance on a host page's element rules).
+    const bare = [...container.querySelectorAll('button, input:not([type="file"]), select, textarea')].filter(
+      (el) => !/(^|\s)afk-/.test(el.className),
+    );
+    expect(bare.map((el) => el.outerHTML.slice(0, 80))).toEqual([]);
+  });
+
   it('updates live when a report is stored, also from another DexieStore connection (another tab)', async () => {
     const name = `afk-evals-live-${Math.random().toString(36).slice(2)}`;
     const writer = new DexieStore({ name });

@@ -100,14 +100,17 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
         {suites.map((s) => (
           <button
             type="button"
+            className="afk-btn"
             key={s.suiteId}
+            title={s.report.name}
             aria-current={s.suiteId === current.suiteId ? 'true' : undefined}
             onClick={() => go({ suiteRunId: s.id, filter: nav.filter })}
           >
             <span className={`afk-eval-status ${s.report.passed ? 'passed' : 'failed'}`} aria-hidden="true">
               {s.report.passed ? '✓' : '✗'}
-            </span>{' '}
-            {s.report.name} <span className="afk-eval-muted">{pct(s.report.summary.passRate)}</span>
+            </span>
+            <span className="afk-eval-suite-name">{s.report.name}</span>
+            <span className="afk-eval-muted">{pct(s.report.summary.passRate)}</span>
           </button>
         ))}
         {importer}
@@ -150,6 +153,7 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
             {EVAL_FILTERS.map((f) => (
               <button
                 type="button"
+                className="afk-btn"
                 key={f}
                 aria-pressed={nav.filter === f}
                 data-testid={`eval-filter-${f}`}
@@ -241,12 +245,18 @@ export function EvalDashboard({ state, onNavigate, runHref = defaultHref, column
               </p>
             )}
           </div>
-          {open && (
+          {open ? (
             <EvalCaseDetail
               report={open}
               runHref={runHref}
               onClose={() => go({ suiteRunId: current.id, filter: nav.filter })}
             />
+          ) : (
+            rows.length > 0 && (
+              <p className="afk-eval-detail afk-eval-detail-hint" data-testid="eval-case-hint">
+                Pick a cell to open that case: its input, output, assertions and run.
+              </p>
+            )
           )}
         </div>
       </div>

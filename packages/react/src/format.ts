@@ -14,7 +14,7 @@ export const KIND_GLYPH: Record<SpanKind, string> = {
 export const STATUS_GLYPH: Record<SpanStatus, string> = {
   ok: '✓',
   error: '✗',
-  paused: '⏸',
+  paused: '‖',
   running: '⋯',
   skipped: '⊘',
   cancelled: '◼',

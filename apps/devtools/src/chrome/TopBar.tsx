@@ -115,7 +115,7 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
         </span>
         <input
           ref={searchRef}
-          className="search-input"
+          className="afk-input search-input"
           type="search"
           data-testid="global-search"
           aria-label="Search runs by id, agent or first message"

@@ -61,13 +61,19 @@ export function Playground() {
         <label className="grow">
           <span className="sr-only">Message</span>
           <input
+            className="afk-input"
             data-testid="user-input"
             aria-label="Message to the agent"
             value={input}
             onChange={(e) => setPrompts((p) => ({ ...p, [example.id]: e.target.value }))}
           />
         </label>
-        <button type="submit" data-testid="run-button" disabled={streaming || input.trim() === ''}>
+        <button
+          type="submit"
+          className="afk-btn afk-btn-primary"
+          data-testid="run-button"
+          disabled={streaming || input.trim() === ''}
+        >
           {streaming ? 'Running…' : 'Run'}
         </button>
       </form>

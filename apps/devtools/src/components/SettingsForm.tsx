@@ -48,6 +48,7 @@ export function SettingsForm() {
         <label>
           Provider
           <select
+            className="afk-select"
             data-testid="provider-select"
             value={draft.provider}
             onChange={(e) => set({ provider: e.target.value as ModelProvider })}
@@ -59,6 +60,7 @@ export function SettingsForm() {
         <label>
           Model
           <input
+            className="afk-input"
             data-testid="model-input"
             value={draft.model}
             onChange={(e) => set({ model: e.target.value })}
@@ -67,6 +69,7 @@ export function SettingsForm() {
         <label>
           API key
           <input
+            className="afk-input"
             data-testid="api-key-input"
             type="password"
             autoComplete="off"
@@ -77,6 +80,7 @@ export function SettingsForm() {
         <label>
           Base URL
           <input
+            className="afk-input"
             data-testid="base-url-input"
             type="url"
             placeholder="https://api.openai.com/v1"
@@ -87,6 +91,7 @@ export function SettingsForm() {
         <div className="row">
           <button
             type="submit"
+            className="afk-btn afk-btn-primary"
             data-testid="apply-settings"
             disabled={
               draft.model.trim() === '' ||
@@ -97,6 +102,7 @@ export function SettingsForm() {
           </button>
           <button
             type="button"
+            className="afk-btn"
             data-testid="use-scripted"
             onClick={reset}
             disabled={settings.provider === 'scripted'}

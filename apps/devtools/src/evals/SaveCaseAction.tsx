@@ -117,6 +117,7 @@ function SaveCaseDialog({ run, store, onClose }: { run: RunRecord; store: Memory
               <label key={k} className={disabled ? 'disabled' : undefined}>
                 <input
                   type="checkbox"
+                  className="afk-check"
                   checked={checks[k] && !disabled}
                   disabled={disabled}
                   onChange={(e) => setChecks({ ...checks, [k]: e.target.checked })}

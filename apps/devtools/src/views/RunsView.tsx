@@ -52,6 +52,7 @@ export function RunsView() {
     <div className="runs-view">
       <div className="runs-toolbar" role="toolbar" aria-label="Filter runs">
         <select
+          className="afk-select"
           aria-label="Status"
           data-testid="filter-status"
           value={status}
@@ -64,6 +65,7 @@ export function RunsView() {
           ))}
         </select>
         <select
+          className="afk-select"
           aria-label="Agent"
           data-testid="filter-agent"
           value={agent}
@@ -79,7 +81,7 @@ export function RunsView() {
         </select>
         <input
           type="search"
-          className="runs-text"
+          className="afk-input runs-text"
           aria-label="Filter by run id, agent or first message"
           data-testid="filter-text"
           placeholder="Filter by id, agent, first message…"
@@ -89,6 +91,7 @@ export function RunsView() {
         <label className="runs-check">
           <input
             type="checkbox"
+            className="afk-check"
             data-testid="group-thread"
             checked={group}
             onChange={(e) => set({ group: e.target.checked ? 'thread' : '' })}
@@ -99,6 +102,7 @@ export function RunsView() {
         {filtered && (
           <button
             type="button"
+            className="afk-btn"
             data-testid="clear-filters"
             onClick={() => navigate({ view: 'runs', params: group ? { group: 'thread' } : {} })}
           >

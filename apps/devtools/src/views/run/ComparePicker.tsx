@@ -64,6 +64,7 @@ export function ComparePicker({
               <li key={r.runId}>
                 <button
                   type="button"
+                  className="compare-candidate"
                   data-testid="compare-candidate"
                   onClick={() => navigate({ view: 'compare', runIdA: runId, runIdB: r.runId })}
                 >

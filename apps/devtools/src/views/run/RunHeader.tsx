@@ -6,12 +6,12 @@ import { openRun } from '../../state/selection';
 /** One glyph per run state (the hue is the second channel, never the only one). */
 export const RUN_STATE_GLYPH: Record<RunRecord['status'], string> = {
   running: '⋯',
-  paused: '⏸',
+  paused: '‖',
   completed: '✓',
   failed: '✗',
   degraded: '⚠',
   cancelled: '◼',
-  interrupted: '⏸',
+  interrupted: '‖',
 };
 
 const STATE_HUE: Record<RunRecord['status'], string> = {
