@@ -44,15 +44,14 @@ export interface Cell {
   maxUsPerStep: number;
 }
 
-function collect(): void {
-  globalThis.gc?.();
-}
-
 /** Times one sample: `runs` fresh runs of `n` steps back to back; returns µs per step. */
 async function sample(workload: Workload, n: number, runs: number): Promise<number> {
   const prepared = Array.from({ length: runs }, () => workload.prepare(n));
   const outcomes: unknown[] = new Array(runs);
-  collect();
+  // No forced gc() before a sample: a forced full GC is a memory-reducing one (the young
+  // generation shrinks, optimised code that embedded freed objects is dropped), so every sample
+  // started cold and measured V8 re-warming — afk's 0.1 ms steps most of all (~140 vs ~85 µs/step;
+  // the peers barely moved). The SDKs are interleaved and rotated, so GC debt spreads evenly.
   const start = performance.now();
   for (let i = 0; i < runs; i++) outcomes[i] = await prepared[i]!.run();
   const elapsedMs = performance.now() - start;
@@ -96,8 +95,6 @@ export const overheadSuite: Suite = {
   async run(ctx): Promise<SuiteResult> {
     const plan = ctx.quick ? QUICK : FULL;
     const notes: string[] = [];
-    if (typeof globalThis.gc !== 'function')
-      notes.push('gc() is not exposed (run with --expose-gc); samples are noisier.');
 
     const workloads: Workload[] = [];
     const missing: Missing[] = [];
