@@ -82,7 +82,7 @@ test('a decision the Node process refuses shows its reason beside the approval, 
     await expect(refusal).toHaveAttribute('data-code', 'approval_stale');
     await expect(refusal).toContainText('the Node process refused it');
     await expect(refusal).toContainText('already decided (rejected)');
-    await expect(refusal).toContainText('it still waits');
+    await expect(refusal).toContainText('the Node process had moved on');
     await expect(page.getByTestId('decision-notice')).toContainText('approval_stale');
     await expect(card).toHaveAttribute('data-status', 'pending');
     await expect(card.getByTestId('approve-button')).toBeEnabled();

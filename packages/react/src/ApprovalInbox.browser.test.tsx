@@ -195,7 +195,7 @@ describe('ApprovalInbox', () => {
     const refusal = q('[data-testid="decision-refusal"]') as HTMLElement;
     expect(refusal.getAttribute('role')).toBe('alert');
     expect(refusal.dataset.approvalId).toBe(card().dataset.approvalId);
-    expect(refusal.textContent).toContain('Not decided — it still waits');
+    expect(refusal.textContent).toContain('Not decided here — the Node process had moved on');
     expect(refusal.textContent).toContain('already decided (rejected)');
     // Right under its card, and the card still waits (nothing was decided here).
     expect(card().nextElementSibling).toBe(refusal);

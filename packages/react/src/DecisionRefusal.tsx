@@ -30,8 +30,12 @@ export function DecisionRefusal({
     >
       <span>
         <strong>Not decided</strong>
-        {approval.status === 'pending' ? ' — it still waits' : ''}:{' '}
-        {refusal.code && <code className="afk-refusal-code">{refusal.code}</code>} {refusal.message}
+        {approval.status !== 'pending'
+          ? ''
+          : refusal.code === 'approval_stale'
+            ? ' here — the Node process had moved on; this page catches up when the run’s events arrive'
+            : ' — it still waits'}
+        : {refusal.code && <code className="afk-refusal-code">{refusal.code}</code>} {refusal.message}
       </span>
       <button
         type="button"
