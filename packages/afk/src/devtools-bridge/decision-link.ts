@@ -11,16 +11,10 @@ import {
   type BridgeDecisionEvent,
   type BridgeDecisionReport,
 } from './decision-protocol.js';
-import { DecisionStream } from './decision-stream.js';
+import { type BridgeConnection, DecisionStream } from './decision-stream.js';
 import { BRIDGE_PROTOCOL_VERSION } from './protocol.js';
 
-export interface DecisionLinkOptions {
-  url: string;
-  sourceId: string;
-  token: string | undefined;
-  fetch: typeof fetch;
-  retryMs: number;
-  maxRetryMs: number;
+export interface DecisionLinkOptions extends BridgeConnection {
   /** Bound of one outcome report's post. */
   timeoutMs: number;
   /** The stores the bridge wrapped: decisions are applied through them. */

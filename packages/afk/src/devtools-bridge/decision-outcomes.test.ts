@@ -1,5 +1,4 @@
-import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { Runner } from '../core/runner.js';
@@ -13,43 +12,22 @@ import type { BridgeDecisionOutcome } from './decision-apply.js';
 import { decideOverBridge } from './decision-client.js';
 import { BRIDGE_DECISION_PATHS } from './decision-protocol.js';
 import { BRIDGE_PATHS } from './protocol.js';
-import { type DevtoolsServer, type DevtoolsServerOptions, startDevtoolsServer } from './server/server.js';
+import type { DevtoolsServer } from './server/server.js';
+import { httpRequest, useDevtoolsServers } from './test-support/servers.js';
 import { SseClient } from './test-support/sse.js';
 
 // What became of a decision made in the page travels back to it, over real HTTP on loopback:
 // the Node process reports applied / refused (with the code of its decision path's error), the
 // server holds the page's status request until then, and a decision nobody answers reads
 // `not_delivered` after the server's bounded wait.
-const servers: DevtoolsServer[] = [];
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { server, closers } = useDevtoolsServers();
 
-async function server(o: DevtoolsServerOptions = {}) {
-  const s = await startDevtoolsServer({ port: 0, ...o });
-  servers.push(s);
-  return s;
-}
-
-function post(base: string, path: string, body: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      new URL(path, base),
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (d: string) => {
-          text += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+const post = (base: string, path: string, body: string, headers: Record<string, string> = {}) =>
+  httpRequest(base, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
   });
-}
 
 /** A Node process through the bridge, taking decisions; its run paused on one approval. */
 async function nodeProcess(s: DevtoolsServer, token?: string) {

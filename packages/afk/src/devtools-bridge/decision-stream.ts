@@ -8,13 +8,17 @@ import {
 /** Largest decision event a Node source parses (the server refuses bodies over 256 KiB). */
 const MAX_EVENT_CHARS = 1024 * 1024;
 
-export interface DecisionStreamOptions {
+/** How a Node source reaches the devtools server: where, as whom, and its reconnect backoff. */
+export interface BridgeConnection {
   url: string;
   sourceId: string;
   token: string | undefined;
   fetch: typeof fetch;
   retryMs: number;
   maxRetryMs: number;
+}
+
+export interface DecisionStreamOptions extends BridgeConnection {
   /** Called for each valid decision, one at a time, in the server's order. */
   onDecision: (event: BridgeDecisionEvent) => Promise<void>;
   report: (error: AfkError) => void;

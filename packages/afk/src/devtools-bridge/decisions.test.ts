@@ -1,6 +1,6 @@
-import { createServer, request, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.js';
 import { Runner } from '../core/runner.js';
@@ -14,51 +14,17 @@ import type { BridgeDecisionOutcome } from './decision-apply.js';
 import { BRIDGE_DECISION_PATHS } from './decision-protocol.js';
 import { applyBridgeBatch } from './ingest.js';
 import { BRIDGE_PATHS, type BridgeStreamBatch } from './protocol.js';
-import { type DevtoolsServer, type DevtoolsServerOptions, startDevtoolsServer } from './server/server.js';
+import type { DevtoolsServer } from './server/server.js';
+import { type HttpAnswer, httpRequest, useDevtoolsServers } from './test-support/servers.js';
 import { SseClient } from './test-support/sse.js';
 
 // The two-way bridge over real HTTP on loopback: a Node Runner whose run pauses for approval,
 // the real `afk devtools` server, and a "page" (an SSE client applying batches to its own store,
 // posting decisions as the devtools page does).
-const servers: DevtoolsServer[] = [];
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { server, closers } = useDevtoolsServers();
 
-async function server(o: DevtoolsServerOptions = {}) {
-  const s = await startDevtoolsServer({ port: 0, ...o });
-  servers.push(s);
-  return s;
-}
-
-interface Res {
-  status: number;
-  body: string;
-}
-function send(
-  base: string,
-  path: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, base),
-      { method: opts.method ?? 'GET', headers: opts.headers ?? {} },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+type Res = HttpAnswer;
+const send = httpRequest;
 const decide = (base: string, body: unknown, headers: Record<string, string> = {}) =>
   send(base, BRIDGE_DECISION_PATHS.decide, {
     method: 'POST',
