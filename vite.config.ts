@@ -23,6 +23,11 @@ const afkFromSource = {
   find: /^afk\/([a-z0-9-]+)$/,
   replacement: fileURLToPath(new URL('./packages/afk/src/$1/index.ts', import.meta.url)),
 };
+/** Two-level subpaths (`afk/evals/models`, `afk/memory/postgres`). */
+const afkNestedFromSource = {
+  find: /^afk\/([a-z0-9-]+)\/([a-z0-9-]+)$/,
+  replacement: fileURLToPath(new URL('./packages/afk/src/$1/$2/index.ts', import.meta.url)),
+};
 /** The one file subpath (`afk/core/approval-edit`). */
 const afkApprovalEditFromSource = {
   find: /^afk\/core\/approval-edit$/,
@@ -33,7 +38,15 @@ export default defineConfig({
   test: {
     projects: [
       {
-        ...(openaiSdkDir ? { resolve: { alias: { openai: openaiSdkDir } } } : {}),
+        // `afk/*` from source too (a clean checkout runs the unit tests before any build).
+        resolve: {
+          alias: [
+            afkApprovalEditFromSource,
+            afkNestedFromSource,
+            afkFromSource,
+            ...(openaiSdkDir ? [{ find: 'openai', replacement: openaiSdkDir }] : []),
+          ],
+        },
         test: {
           name: 'node',
           environment: 'node',
@@ -46,7 +59,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: [afkApprovalEditFromSource, afkFromSource] },
+        resolve: { alias: [afkApprovalEditFromSource, afkNestedFromSource, afkFromSource] },
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'packages/*/test/**/*.browser.test.ts'],
