@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { Agent } from '../agents/agent.js';
 import { Runner } from '../core/runner.js';
 import type { AfkError } from '../errors/index.js';
 import type { ApprovalRequest } from '../events/records.js';
-import { scripted } from '../llms/providers/scripted.js';
 import { InMemoryStore } from '../memory/in-memory.js';
-import { tool } from '../tools/tool.js';
 import { devtoolsBridge } from './bridge.js';
 import type { BridgeDecisionOutcome } from './decision-apply.js';
 import { decideOverBridge } from './decision-client.js';
 import { BRIDGE_DECISION_PATHS } from './decision-protocol.js';
 import { BRIDGE_PATHS } from './protocol.js';
 import type { DevtoolsServer } from './server/server.js';
+import { mailer } from './test-support/mailer.js';
 import { httpRequest, useDevtoolsServers } from './test-support/servers.js';
 import { SseClient } from './test-support/sse.js';
 
@@ -32,26 +29,7 @@ const post = (base: string, path: string, body: string, headers: Record<string, 
 /** A Node process through the bridge, taking decisions; its run paused on one approval. */
 async function nodeProcess(s: DevtoolsServer, token?: string) {
   const sent: string[] = [];
-  const send = tool({
-    name: 'send_mail',
-    description: 'sends a mail',
-    args: z.object({ to: z.string() }),
-    effects: 'side_effect',
-    needsApproval: true,
-    run: async ({ to }) => {
-      sent.push(to);
-      return `sent to ${to}`;
-    },
-  });
-  const agent = new Agent({
-    name: 'mailer',
-    tools: [send],
-    model: scripted((req) =>
-      req.messages.at(-1)?.role === 'tool'
-        ? { text: `done: ${req.messages.at(-1)?.content}` }
-        : { toolCalls: [{ name: 'send_mail', args: { to: 'ada' } }] },
-    ),
-  });
+  const agent = mailer(sent);
   const errors: AfkError[] = [];
   const bridge = devtoolsBridge({
     url: s.url,

@@ -1,20 +1,17 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { Agent } from '../agents/agent.js';
 import { Runner } from '../core/runner.js';
 import type { AfkError } from '../errors/index.js';
 import type { ApprovalRequest } from '../events/records.js';
-import { scripted } from '../llms/providers/scripted.js';
 import { InMemoryStore } from '../memory/in-memory.js';
-import { tool } from '../tools/tool.js';
 import { type DevtoolsBridge, devtoolsBridge } from './bridge.js';
 import type { BridgeDecisionOutcome } from './decision-apply.js';
 import { BRIDGE_DECISION_PATHS } from './decision-protocol.js';
 import { applyBridgeBatch } from './ingest.js';
 import { BRIDGE_PATHS, type BridgeStreamBatch } from './protocol.js';
 import type { DevtoolsServer } from './server/server.js';
+import { mailer } from './test-support/mailer.js';
 import { type HttpAnswer, httpRequest, useDevtoolsServers } from './test-support/servers.js';
 import { SseClient } from './test-support/sse.js';
 
@@ -59,29 +56,6 @@ function page(s: DevtoolsServer, headers: Record<string, string> = {}) {
     }
   };
   return { store, sse, until };
-}
-
-function mailer(sent: string[]) {
-  const send = tool({
-    name: 'send_mail',
-    description: 'sends a mail',
-    args: z.object({ to: z.string() }),
-    effects: 'side_effect',
-    needsApproval: true,
-    run: async ({ to }) => {
-      sent.push(to);
-      return `sent to ${to}`;
-    },
-  });
-  return new Agent({
-    name: 'mailer',
-    tools: [send],
-    model: scripted((req) =>
-      req.messages.at(-1)?.role === 'tool'
-        ? { text: `done: ${req.messages.at(-1)?.content}` }
-        : { toolCalls: [{ name: 'send_mail', args: { to: 'ada' } }] },
-    ),
-  });
 }
 
 /** A Node process: a Runner through the bridge, its run paused on one approval. */
